@@ -1,0 +1,610 @@
+//! The value model: what Go's `reflect.Value` is to `text/template`.
+//!
+//! Helm hands templates Go values: `map[string]interface{}` trees decoded from YAML or JSON
+//! (every number a `float64`), `int`/`int64` results of Sprig functions, `[]string` from
+//! `splitList`, structs such as `.Capabilities`. Their Go *type* is observable (`%T`,
+//! `typeOf`, argument type checks, `eq` between `int` and `float64` is an error), so a
+//! [`Value`] keeps the Go type next to the data. Containers are reference counted, so
+//! cloning a value is O(1) and values can be shared between threads and renders.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// Immutable shared string, the representation of Go `string` values and map keys.
+pub type Str = Arc<str>;
+
+/// A Go map with string keys. Keys iterate in byte order, which is the order Go's
+/// `text/template` (`range`) and `fmt` (`%v`) use for maps with string keys.
+pub type Map = BTreeMap<Str, Value>;
+
+/// The Go integer type a [`Value::Int`] carries; it shows in `%T`, `typeOf` and in
+/// argument type checks (`int` is not assignable to an `int64` parameter).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IntType {
+    /// Go `int`: template integer literals, `len`, `atoi`, `int`, `.Release.Revision`.
+    Int,
+    /// Go `int64`: Sprig arithmetic (`add`, `mul`, ...), `int64`, `--set` numbers.
+    Int64,
+    /// Go `int32` (also `rune`).
+    Int32,
+    /// Go `int16`.
+    Int16,
+    /// Go `int8`.
+    Int8,
+}
+
+/// The Go unsigned integer type a [`Value::Uint`] carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UintType {
+    /// Go `uint`.
+    Uint,
+    /// Go `uint64`.
+    Uint64,
+    /// Go `uint32`.
+    Uint32,
+    /// Go `uint16`.
+    Uint16,
+    /// Go `uint8` (`byte`).
+    Uint8,
+}
+
+/// The Go slice type of a [`Value::List`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ListType {
+    /// `[]interface {}`: decoded YAML/JSON lists, Sprig `list`.
+    Any,
+    /// `[]string`: `splitList`, `keys`, `regexFindAll`, ...
+    String,
+    /// `[]int`: `until`, `untilStep`.
+    Int,
+    /// `[]int64`.
+    Int64,
+    /// `[]float64`.
+    Float64,
+    /// A named slice type (e.g. Helm's `common.VersionSet`), printed by `%T` as given.
+    /// Its methods are provided by the embedding crate through [`Value::Object`]; this
+    /// variant only names the type of a plain list.
+    Named(&'static str),
+}
+
+/// The Go map type of a [`Value::Map`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MapType {
+    /// `map[string]interface {}`: decoded YAML/JSON objects, Sprig `dict`.
+    Any,
+    /// `map[string]string`: Sprig `split`, `Chart.Annotations`.
+    String,
+    /// A named map type whose underlying type is `map[string]interface {}` (Helm's
+    /// `common.Values`); assignable wherever `map[string]interface {}` is expected.
+    Named(&'static str),
+}
+
+/// Go's `reflect.Kind`, as far as templates can observe it (`kindOf`, truthiness, `len`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Invalid,
+    Bool,
+    Int,
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+    Uint,
+    Uint8,
+    Uint16,
+    Uint32,
+    Uint64,
+    Float64,
+    Complex128,
+    String,
+    Slice,
+    Map,
+    Struct,
+    Ptr,
+    Func,
+}
+
+impl Kind {
+    /// The name Go's `reflect.Kind.String()` gives (what Sprig's `kindOf` returns).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Invalid => "invalid",
+            Kind::Bool => "bool",
+            Kind::Int => "int",
+            Kind::Int8 => "int8",
+            Kind::Int16 => "int16",
+            Kind::Int32 => "int32",
+            Kind::Int64 => "int64",
+            Kind::Uint => "uint",
+            Kind::Uint8 => "uint8",
+            Kind::Uint16 => "uint16",
+            Kind::Uint32 => "uint32",
+            Kind::Uint64 => "uint64",
+            Kind::Float64 => "float64",
+            Kind::Complex128 => "complex128",
+            Kind::String => "string",
+            Kind::Slice => "slice",
+            Kind::Map => "map",
+            Kind::Struct => "struct",
+            Kind::Ptr => "ptr",
+            Kind::Func => "func",
+        }
+    }
+}
+
+/// A Go value as a template sees it.
+///
+/// `Nil` stands for Go's untyped `nil` and for the invalid `reflect.Value` that a missing
+/// map key yields once a pipeline has unwrapped it; an action prints it as `<no value>`,
+/// `fmt` prints it as `<nil>`.
+#[derive(Clone)]
+pub enum Value {
+    /// Untyped `nil` / missing value.
+    Nil,
+    /// Go `bool`.
+    Bool(bool),
+    /// A signed Go integer of the given type.
+    Int(i64, IntType),
+    /// An unsigned Go integer of the given type.
+    Uint(u64, UintType),
+    /// Go `float64`.
+    Float(f64),
+    /// Go `complex128` (template literals such as `1+2i`).
+    Complex(f64, f64),
+    /// Go `string`.
+    String(Str),
+    /// Go `[]byte` (`.Files.GetBytes`).
+    Bytes(Arc<[u8]>),
+    /// A Go slice; elements of a typed slice all have that element type.
+    List(Arc<Vec<Value>>, ListType),
+    /// A Go map with string keys.
+    Map(Arc<Map>, MapType),
+    /// Anything else: structs, pointers, named types with methods.
+    Object(Arc<dyn Object>),
+}
+
+impl Value {
+    /// A Go `string`.
+    pub fn str(s: &str) -> Value {
+        Value::String(Str::from(s))
+    }
+
+    /// A Go `int`.
+    pub fn int(i: i64) -> Value {
+        Value::Int(i, IntType::Int)
+    }
+
+    /// A Go `int64`.
+    pub fn int64(i: i64) -> Value {
+        Value::Int(i, IntType::Int64)
+    }
+
+    /// A `[]interface {}`.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Arc::new(items), ListType::Any)
+    }
+
+    /// A `[]string`.
+    pub fn string_list<I: IntoIterator<Item = S>, S: AsRef<str>>(items: I) -> Value {
+        Value::List(
+            Arc::new(items.into_iter().map(|s| Value::str(s.as_ref())).collect()),
+            ListType::String,
+        )
+    }
+
+    /// A `map[string]interface {}`.
+    pub fn map(m: Map) -> Value {
+        Value::Map(Arc::new(m), MapType::Any)
+    }
+
+    /// An empty `map[string]interface {}`.
+    pub fn empty_map() -> Value {
+        Value::map(Map::new())
+    }
+
+    /// True for [`Value::Nil`].
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Value::Nil)
+    }
+
+    /// The string inside a Go `string`, else `None`.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The map inside a Go map value (of any map type), else `None`.
+    pub fn as_map(&self) -> Option<&Map> {
+        match self {
+            Value::Map(m, _) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The elements of a Go slice value (of any slice type), else `None`.
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(l, _) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The value's `reflect.Kind`.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Value::Nil => Kind::Invalid,
+            Value::Bool(_) => Kind::Bool,
+            Value::Int(_, t) => match t {
+                IntType::Int => Kind::Int,
+                IntType::Int64 => Kind::Int64,
+                IntType::Int32 => Kind::Int32,
+                IntType::Int16 => Kind::Int16,
+                IntType::Int8 => Kind::Int8,
+            },
+            Value::Uint(_, t) => match t {
+                UintType::Uint => Kind::Uint,
+                UintType::Uint64 => Kind::Uint64,
+                UintType::Uint32 => Kind::Uint32,
+                UintType::Uint16 => Kind::Uint16,
+                UintType::Uint8 => Kind::Uint8,
+            },
+            Value::Float(_) => Kind::Float64,
+            Value::Complex(..) => Kind::Complex128,
+            Value::String(_) => Kind::String,
+            Value::Bytes(_) | Value::List(..) => Kind::Slice,
+            Value::Map(..) => Kind::Map,
+            Value::Object(o) => o.kind(),
+        }
+    }
+
+    /// The Go type name, as `%T` and Sprig's `typeOf` print it (`<nil>` for nil).
+    pub fn type_name(&self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
+            Value::Nil => "<nil>",
+            Value::Bool(_) => "bool",
+            Value::Int(_, t) => match t {
+                IntType::Int => "int",
+                IntType::Int64 => "int64",
+                IntType::Int32 => "int32",
+                IntType::Int16 => "int16",
+                IntType::Int8 => "int8",
+            },
+            Value::Uint(_, t) => match t {
+                UintType::Uint => "uint",
+                UintType::Uint64 => "uint64",
+                UintType::Uint32 => "uint32",
+                UintType::Uint16 => "uint16",
+                UintType::Uint8 => "uint8",
+            },
+            Value::Float(_) => "float64",
+            Value::Complex(..) => "complex128",
+            Value::String(_) => "string",
+            Value::Bytes(_) => "[]uint8",
+            Value::List(_, t) => match t {
+                ListType::Any => "[]interface {}",
+                ListType::String => "[]string",
+                ListType::Int => "[]int",
+                ListType::Int64 => "[]int64",
+                ListType::Float64 => "[]float64",
+                ListType::Named(n) => n,
+            },
+            Value::Map(_, t) => match t {
+                MapType::Any => "map[string]interface {}",
+                MapType::String => "map[string]string",
+                MapType::Named(n) => n,
+            },
+            Value::Object(o) => return Cow::Owned(o.type_name().into_owned()),
+        })
+    }
+
+    /// Go's truth (`if`, `with`, `and`, `or`, `not`): false for the zero value of the
+    /// type, empty strings, slices and maps, and nil. Mirrors `isTrue` in
+    /// text/template/exec.go. Objects answer for themselves.
+    pub fn is_true(&self) -> bool {
+        match self {
+            Value::Nil => false,
+            Value::Bool(b) => *b,
+            Value::Int(i, _) => *i != 0,
+            Value::Uint(u, _) => *u != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Complex(r, i) => *r != 0.0 || *i != 0.0,
+            Value::String(s) => !s.is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
+            Value::List(l, _) => !l.is_empty(),
+            Value::Map(m, _) => !m.is_empty(),
+            Value::Object(o) => o.is_true(),
+        }
+    }
+
+    /// `len` of strings (in bytes), slices and maps, as Go's `len` builtin; `None` when
+    /// the kind has no length.
+    pub fn len(&self) -> Option<usize> {
+        match self {
+            Value::String(s) => Some(s.len()),
+            Value::Bytes(b) => Some(b.len()),
+            Value::List(l, _) => Some(l.len()),
+            Value::Map(m, _) => Some(m.len()),
+            Value::Object(o) => o.len(),
+            _ => None,
+        }
+    }
+
+    /// Whether `self` may be passed where a value of Go type `ty` is expected without
+    /// conversion (Go's `AssignableTo`).
+    pub fn assignable_to(&self, ty: &Ty) -> bool {
+        match (ty, self) {
+            (Ty::Any, _) => true,
+            (Ty::Value, _) => true,
+            (Ty::String, Value::String(_)) => true,
+            (Ty::Bool, Value::Bool(_)) => true,
+            (Ty::Int, Value::Int(_, IntType::Int)) => true,
+            (Ty::Int64, Value::Int(_, IntType::Int64)) => true,
+            (Ty::Float64, Value::Float(_)) => true,
+            (Ty::Uint8, Value::Uint(_, UintType::Uint8)) => true,
+            (Ty::ListAny, Value::List(_, ListType::Any)) => true,
+            (Ty::ListString, Value::List(_, ListType::String)) => true,
+            (Ty::Bytes, Value::Bytes(_)) => true,
+            (Ty::MapAny, Value::Map(_, MapType::Any | MapType::Named(_))) => true,
+            (Ty::MapString, Value::Map(_, MapType::String)) => true,
+            (Ty::Object(name), Value::Object(o)) => o.type_name() == *name,
+            _ => false,
+        }
+    }
+}
+
+/// A Go parameter type of a template function, used for Go's argument checks and for
+/// the conversion of untyped constants (an integer literal passed to a `float64`
+/// parameter is an error, to an `interface{}` parameter it becomes an `int`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    /// `interface {}`: anything, including nil.
+    Any,
+    /// `reflect.Value`: anything, including nil; the callee sees missing values as `Nil`
+    /// (Go's builtins `and`, `or`, `eq`, `index`, ... are declared this way).
+    Value,
+    /// `string`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `int`.
+    Int,
+    /// `int64`.
+    Int64,
+    /// `float64`.
+    Float64,
+    /// `uint8`.
+    Uint8,
+    /// `[]interface {}`.
+    ListAny,
+    /// `[]string`.
+    ListString,
+    /// `[]byte`.
+    Bytes,
+    /// `map[string]interface {}` (named map types with that underlying type included).
+    MapAny,
+    /// `map[string]string`.
+    MapString,
+    /// An object type by its Go type name (e.g. `*semver.Version`).
+    Object(&'static str),
+}
+
+impl Ty {
+    /// The Go spelling of the type, for error messages (`expected map[string]interface {}`).
+    pub fn go_name(&self) -> &'static str {
+        match self {
+            Ty::Any => "interface {}",
+            Ty::Value => "reflect.Value",
+            Ty::String => "string",
+            Ty::Bool => "bool",
+            Ty::Int => "int",
+            Ty::Int64 => "int64",
+            Ty::Float64 => "float64",
+            Ty::Uint8 => "uint8",
+            Ty::ListAny => "[]interface {}",
+            Ty::ListString => "[]string",
+            Ty::Bytes => "[]uint8",
+            Ty::MapAny => "map[string]interface {}",
+            Ty::MapString => "map[string]string",
+            Ty::Object(n) => n,
+        }
+    }
+
+    /// Whether an untyped `nil` may be passed (Go's `canBeNil`): interfaces, maps,
+    /// slices, pointers.
+    pub fn can_be_nil(&self) -> bool {
+        !matches!(
+            self,
+            Ty::String | Ty::Bool | Ty::Int | Ty::Int64 | Ty::Float64 | Ty::Uint8
+        )
+    }
+
+    /// The zero value a nil becomes when passed for this type (Go's `reflect.Zero`).
+    pub fn zero(&self) -> Value {
+        match self {
+            Ty::ListAny => Value::List(Arc::new(Vec::new()), ListType::Any),
+            Ty::ListString => Value::List(Arc::new(Vec::new()), ListType::String),
+            Ty::Bytes => Value::Bytes(Arc::from(&[][..])),
+            Ty::MapAny => Value::Map(Arc::new(Map::new()), MapType::Any),
+            Ty::MapString => Value::Map(Arc::new(Map::new()), MapType::String),
+            _ => Value::Nil,
+        }
+    }
+}
+
+/// Result of looking up `.Name` on an [`Object`].
+pub enum Field {
+    /// The field (or map entry) exists.
+    Value(Value),
+    /// A map-like object without that key: behaves like a missing map key.
+    Missing,
+    /// No such field: `can't evaluate field Name in type T`.
+    NoField,
+}
+
+/// Declared signature of a method an [`Object`] offers.
+#[derive(Clone, Copy, Debug)]
+pub struct MethodSig {
+    /// Fixed parameter types.
+    pub params: &'static [Ty],
+    /// Element type of a trailing variadic parameter.
+    pub variadic: Option<Ty>,
+}
+
+/// A Go value that is not a plain scalar, slice or map: a struct, a pointer to one, or a
+/// named type with methods (Helm's `.Capabilities`, `.Files`, Sprig's semver versions).
+///
+/// Template field access first tries [`Object::method`] (Go looks methods up before
+/// fields), then [`Object::field`].
+pub trait Object: Send + Sync {
+    /// The Go type name (`%T`), e.g. `*common.Capabilities`.
+    fn type_name(&self) -> Cow<'_, str>;
+
+    /// The `reflect.Kind` (`Ptr` for pointers to structs, `Struct`, `Map`, `Slice`).
+    fn kind(&self) -> Kind {
+        Kind::Ptr
+    }
+
+    /// A field or map entry.
+    fn field(&self, _name: &str) -> Field {
+        Field::NoField
+    }
+
+    /// The signature of a method, when the type has one by that name.
+    fn method(&self, _name: &str) -> Option<MethodSig> {
+        None
+    }
+
+    /// Calls a method previously found with [`Object::method`]; arguments have been
+    /// checked against its signature. An `Err` becomes `error calling Name: <err>`.
+    fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
+        Err(format!("{name} is not a method"))
+    }
+
+    /// Go truth of the value; pointers and structs are true.
+    fn is_true(&self) -> bool {
+        true
+    }
+
+    /// `len` of the value, if it has one.
+    fn len(&self) -> Option<usize> {
+        None
+    }
+
+    /// The plain list or map this object is underneath (for `range`, `index`, `len`),
+    /// e.g. a `VersionSet` is a `[]string`.
+    fn underlying(&self) -> Option<Value> {
+        None
+    }
+
+    /// How `fmt` prints the value with `%v`/`%s` when the type implements `Stringer` or
+    /// `error` (returns `Some(text)`), else `None` and `fmt` prints the fields.
+    fn to_go_string(&self) -> Option<String> {
+        None
+    }
+
+    /// Fields in declaration order, for `fmt`'s struct printing (`{a b}` / `&{a b}`) and
+    /// for JSON/YAML encoding: `(Go field name, JSON name or None when omitted, value)`.
+    fn fields(&self) -> Vec<(Cow<'static, str>, Value)> {
+        Vec::new()
+    }
+
+    /// Lets callers downcast to the concrete type.
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Nil => write!(f, "nil"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i, t) => write!(f, "{i}{}", if *t == IntType::Int { "" } else { "i64" }),
+            Value::Uint(u, _) => write!(f, "{u}u"),
+            Value::Float(x) => write!(f, "{x:?}f"),
+            Value::Complex(r, i) => write!(f, "({r}+{i}i)"),
+            Value::String(s) => write!(f, "{s:?}"),
+            Value::Bytes(b) => write!(f, "b{b:?}"),
+            Value::List(l, _) => f.debug_list().entries(l.iter()).finish(),
+            Value::Map(m, _) => f.debug_map().entries(m.iter()).finish(),
+            Value::Object(o) => write!(f, "<{}>", o.type_name()),
+        }
+    }
+}
+
+impl PartialEq for Value {
+    /// Go's `reflect.DeepEqual` on the data (types must match).
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Nil, Value::Nil) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a, ta), Value::Int(b, tb)) => a == b && ta == tb,
+            (Value::Uint(a, ta), Value::Uint(b, tb)) => a == b && ta == tb,
+            (Value::Float(a), Value::Float(b)) => a == b,
+            (Value::Complex(a, b), Value::Complex(c, d)) => a == c && b == d,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::Bytes(a), Value::Bytes(b)) => a == b,
+            (Value::List(a, ta), Value::List(b, tb)) => ta == tb && (Arc::ptr_eq(a, b) || a == b),
+            (Value::Map(a, ta), Value::Map(b, tb)) => ta == tb && (Arc::ptr_eq(a, b) || a == b),
+            (Value::Object(a), Value::Object(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::str(s)
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(Str::from(s))
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(f: f64) -> Value {
+        Value::Float(f)
+    }
+}
+
+impl From<Map> for Value {
+    fn from(m: Map) -> Value {
+        Value::map(m)
+    }
+}
+
+impl From<Vec<Value>> for Value {
+    fn from(l: Vec<Value>) -> Value {
+        Value::list(l)
+    }
+}
+
+impl Value {
+    /// Converts decoded JSON into Go's `encoding/json` shapes: objects become
+    /// `map[string]interface {}`, arrays `[]interface {}`, every number `float64`.
+    pub fn from_json(j: &serde_json::Value) -> Value {
+        match j {
+            serde_json::Value::Null => Value::Nil,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Float(n.as_f64().unwrap_or(0.0)),
+            serde_json::Value::String(s) => Value::str(s),
+            serde_json::Value::Array(a) => Value::list(a.iter().map(Value::from_json).collect()),
+            serde_json::Value::Object(o) => Value::map(
+                o.iter()
+                    .map(|(k, v)| (Str::from(k.as_str()), Value::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Sprig crypto functions.
+
+use kiln_gotmpl::FuncMap;
+
+pub(crate) fn register(_funcs: &mut FuncMap) {}
