@@ -136,3 +136,32 @@ impl FuncMap {
         v
     }
 }
+
+/// A [`Host`] for calling functions outside of a template execution (tests, tools):
+/// every engine request fails.
+pub struct NoHost;
+
+impl Host for NoHost {
+    fn execute_template(&mut self, name: &str, _data: Value) -> Result<String, GoError> {
+        Err(GoError::new(format!("no template engine to execute {name:?}")))
+    }
+
+    fn execute_text(&mut self, _name: &str, _text: &str, _data: Value) -> Result<String, GoError> {
+        Err(GoError::new("no template engine to execute text"))
+    }
+
+    fn extension(&mut self) -> Option<&mut dyn Any> {
+        None
+    }
+}
+
+impl FuncMap {
+    /// Calls `name` directly with already-typed `args` and no engine ([`NoHost`]).
+    /// Arguments are *not* checked against the signature; meant for tests and tools.
+    pub fn call(&self, name: &str, args: &[Value]) -> Result<Value, GoError> {
+        let f = self
+            .get(name)
+            .ok_or_else(|| GoError::new(format!("{name:?} is not a defined function")))?;
+        (f.imp)(&mut Ctx { host: &mut NoHost }, args)
+    }
+}

@@ -13,5 +13,5 @@ pub mod func;
 pub mod value;
 
 pub use error::{Error, ExecError, GoError, Location, ParseError};
-pub use func::{Ctx, FuncMap, Function, Host, Special};
+pub use func::{Ctx, FuncMap, Function, Host, NoHost, Special};
 pub use value::{Field, IntType, Kind, ListType, Map, MapType, MethodSig, Object, Str, Ty, UintType, Value};
