@@ -512,6 +512,14 @@ pub trait Object: Send + Sync {
         Vec::new()
     }
 
+    /// What Go's `encoding/json` would marshal for this value (struct fields under their
+    /// JSON names, `omitempty` honoured; a `json.Marshaler`'s output decoded), as a plain
+    /// map/list/scalar. `toJson`, `toYaml` and friends encode this. `None` encodes as
+    /// `{}`.
+    fn to_json_value(&self) -> Option<Value> {
+        None
+    }
+
     /// Lets callers downcast to the concrete type.
     fn as_any(&self) -> &dyn std::any::Any;
 }
