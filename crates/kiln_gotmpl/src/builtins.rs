@@ -168,7 +168,7 @@ fn index(item: &Value, indexes: &[Value]) -> Result<Value, GoError> {
                     }
                 };
                 match m.get(&key) {
-                    Some(v) => v.clone(),
+                    Some(v) => v,
                     None => match mt {
                         crate::value::MapType::String => Value::str(""),
                         _ => Value::Nil,

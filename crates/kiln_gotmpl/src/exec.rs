@@ -252,7 +252,9 @@ impl State<'_> {
             }
             Value::Map(m, t) => {
                 let iface = *t != MapType::String;
-                for (k, item) in m.iter() {
+                // Go ranges over a sorted snapshot; the body may change the map.
+                let snapshot = m.snapshot();
+                for (k, item) in snapshot.iter() {
                     ran = true;
                     let idx = RV::concrete(Value::String(k.clone()));
                     let elem = RV {
@@ -563,7 +565,7 @@ impl State<'_> {
                 let elem_iface = *t != MapType::String;
                 match m.get(name) {
                     Some(v) => Ok(RV {
-                        v: v.clone(),
+                        v,
                         iface: elem_iface,
                     }),
                     None => {

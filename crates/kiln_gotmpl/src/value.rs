@@ -12,12 +12,105 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+use parking_lot::Mutex;
+
 /// Immutable shared string, the representation of Go `string` values and map keys.
 pub type Str = Arc<str>;
 
-/// A Go map with string keys. Keys iterate in byte order, which is the order Go's
-/// `text/template` (`range`) and `fmt` (`%v`) use for maps with string keys.
+/// The entries of a Go map with string keys. Keys iterate in byte order, which is the
+/// order Go's `text/template` (`range`) and `fmt` (`%v`) use for maps with string keys.
 pub type Map = BTreeMap<Str, Value>;
+
+/// A shared, mutable Go map: cloning the reference shares the map, as assigning a map
+/// does in Go.
+///
+/// Reads take a snapshot ([`MapRef::snapshot`], an `Arc` clone under a short lock), so
+/// iterating never holds a lock and a template may change a map while ranging over it
+/// (Go ranges over a sorted snapshot too). Writes change the map in place, copying it
+/// first only while an older snapshot is still alive. No lock is ever held while calling
+/// out, so there are no deadlocks, even for `merge $m $m`.
+#[derive(Clone, Default)]
+pub struct MapRef(Arc<Mutex<Arc<Map>>>);
+
+impl MapRef {
+    /// A new map holding `m`.
+    pub fn new(m: Map) -> MapRef {
+        MapRef(Arc::new(Mutex::new(Arc::new(m))))
+    }
+
+    /// The current entries (cheap: shares the data until the next write).
+    pub fn snapshot(&self) -> Arc<Map> {
+        self.0.lock().clone()
+    }
+
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.0.lock().get(key).cloned()
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.0.lock().contains_key(key)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.0.lock().len()
+    }
+
+    /// True when the map has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.lock().is_empty()
+    }
+
+    /// Sets `key` in place (visible to every holder of this map).
+    pub fn insert(&self, key: Str, value: Value) -> Option<Value> {
+        Arc::make_mut(&mut self.0.lock()).insert(key, value)
+    }
+
+    /// Removes `key` in place.
+    pub fn remove(&self, key: &str) -> Option<Value> {
+        Arc::make_mut(&mut self.0.lock()).remove(key)
+    }
+
+    /// Replaces all entries in place.
+    pub fn replace(&self, m: Map) {
+        *self.0.lock() = Arc::new(m);
+    }
+
+    /// Changes the entries in place with `f`. `f` must not read or write any map (take
+    /// snapshots of other maps before calling this): the map is locked while `f` runs.
+    pub fn update<R>(&self, f: impl FnOnce(&mut Map) -> R) -> R {
+        f(Arc::make_mut(&mut self.0.lock()))
+    }
+
+    /// Whether both references denote the same map (Go's map identity).
+    pub fn ptr_eq(&self, other: &MapRef) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// A new, independent map with the same entries, nested maps copied as well (what
+    /// `copystructure.Copy`/Sprig's `deepCopy` do). Lists are copied element-wise.
+    pub fn deep_copy(&self) -> MapRef {
+        MapRef::new(deep_copy_map(&self.snapshot()))
+    }
+}
+
+fn deep_copy_map(m: &Map) -> Map {
+    m.iter().map(|(k, v)| (k.clone(), v.deep_copy())).collect()
+}
+
+impl From<Map> for MapRef {
+    fn from(m: Map) -> MapRef {
+        MapRef::new(m)
+    }
+}
+
+impl fmt::Debug for MapRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.snapshot().iter()).finish()
+    }
+}
 
 /// The Go integer type a [`Value::Int`] carries; it shows in `%T`, `typeOf` and in
 /// argument type checks (`int` is not assignable to an `int64` parameter).
@@ -159,8 +252,8 @@ pub enum Value {
     Bytes(Arc<[u8]>),
     /// A Go slice; elements of a typed slice all have that element type.
     List(Arc<Vec<Value>>, ListType),
-    /// A Go map with string keys.
-    Map(Arc<Map>, MapType),
+    /// A Go map with string keys (a shared reference, as in Go).
+    Map(MapRef, MapType),
     /// Anything else: structs, pointers, named types with methods.
     Object(Arc<dyn Object>),
 }
@@ -196,7 +289,7 @@ impl Value {
 
     /// A `map[string]interface {}`.
     pub fn map(m: Map) -> Value {
-        Value::Map(Arc::new(m), MapType::Any)
+        Value::Map(MapRef::new(m), MapType::Any)
     }
 
     /// An empty `map[string]interface {}`.
@@ -217,11 +310,31 @@ impl Value {
         }
     }
 
-    /// The map inside a Go map value (of any map type), else `None`.
-    pub fn as_map(&self) -> Option<&Map> {
+    /// A snapshot of the entries of a Go map value (of any map type), else `None`.
+    pub fn as_map(&self) -> Option<Arc<Map>> {
+        match self {
+            Value::Map(m, _) => Some(m.snapshot()),
+            _ => None,
+        }
+    }
+
+    /// The shared map of a Go map value, for changing it in place.
+    pub fn as_map_ref(&self) -> Option<&MapRef> {
         match self {
             Value::Map(m, _) => Some(m),
             _ => None,
+        }
+    }
+
+    /// A deep copy: maps become new, independent maps (recursively); everything else is
+    /// immutable and shared.
+    pub fn deep_copy(&self) -> Value {
+        match self {
+            Value::Map(m, t) => Value::Map(m.deep_copy(), *t),
+            Value::List(l, t) if l.iter().any(|v| matches!(v, Value::Map(..) | Value::List(..))) => {
+                Value::List(Arc::new(l.iter().map(Value::deep_copy).collect()), *t)
+            }
+            other => other.clone(),
         }
     }
 
@@ -428,8 +541,8 @@ impl Ty {
             Ty::ListAny => Value::List(Arc::new(Vec::new()), ListType::Any),
             Ty::ListString => Value::List(Arc::new(Vec::new()), ListType::String),
             Ty::Bytes => Value::Bytes(Arc::from(&[][..])),
-            Ty::MapAny => Value::Map(Arc::new(Map::new()), MapType::Any),
-            Ty::MapString => Value::Map(Arc::new(Map::new()), MapType::String),
+            Ty::MapAny => Value::Map(MapRef::default(), MapType::Any),
+            Ty::MapString => Value::Map(MapRef::default(), MapType::String),
             _ => Value::Nil,
         }
     }
@@ -536,7 +649,7 @@ impl fmt::Debug for Value {
             Value::String(s) => write!(f, "{s:?}"),
             Value::Bytes(b) => write!(f, "b{b:?}"),
             Value::List(l, _) => f.debug_list().entries(l.iter()).finish(),
-            Value::Map(m, _) => f.debug_map().entries(m.iter()).finish(),
+            Value::Map(m, _) => m.fmt(f),
             Value::Object(o) => write!(f, "<{}>", o.type_name()),
         }
     }
@@ -555,7 +668,9 @@ impl PartialEq for Value {
             (Value::String(a), Value::String(b)) => a == b,
             (Value::Bytes(a), Value::Bytes(b)) => a == b,
             (Value::List(a, ta), Value::List(b, tb)) => ta == tb && (Arc::ptr_eq(a, b) || a == b),
-            (Value::Map(a, ta), Value::Map(b, tb)) => ta == tb && (Arc::ptr_eq(a, b) || a == b),
+            (Value::Map(a, ta), Value::Map(b, tb)) => {
+                ta == tb && (a.ptr_eq(b) || a.snapshot() == b.snapshot())
+            }
             (Value::Object(a), Value::Object(b)) => Arc::ptr_eq(a, b),
             _ => false,
         }
