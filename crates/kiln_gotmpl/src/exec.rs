@@ -872,8 +872,7 @@ fn validate_type(rv: &RV, ty: Ty) -> Result<Value, String> {
 fn print_value(v: &Value, out: &mut String) {
     match v {
         Value::Nil => out.push_str("<no value>"),
-        Value::String(s) => out.push_str(s),
-        other => gofmt::write_value(out, other),
+        other => gofmt::write_action_value(out, other),
     }
 }
 

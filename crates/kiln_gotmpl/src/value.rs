@@ -619,6 +619,14 @@ pub trait Object: Send + Sync {
         None
     }
 
+    /// Like [`Object::to_go_string`] for an addressable value: what a template action
+    /// prints, where Go also finds `String()` methods declared on the pointer type
+    /// (`{{ .Capabilities.KubeVersion }}` prints `v1.36.0`, `printf "%v"` prints the
+    /// struct). Defaults to [`Object::to_go_string`].
+    fn to_go_string_addressable(&self) -> Option<String> {
+        self.to_go_string()
+    }
+
     /// Fields in declaration order, for `fmt`'s struct printing (`{a b}` / `&{a b}`) and
     /// for JSON/YAML encoding: `(Go field name, JSON name or None when omitted, value)`.
     fn fields(&self) -> Vec<(Cow<'static, str>, Value)> {
