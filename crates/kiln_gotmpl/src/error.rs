@@ -3,6 +3,7 @@
 //! (template, line, column, the failing action) that kiln's own diagnostics need.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A Go `error` value: its text and the error `errors.Unwrap` returns.
 ///
@@ -12,10 +13,11 @@ use std::fmt;
 pub struct GoError {
     /// `err.Error()`.
     pub text: String,
-    /// `errors.Unwrap(err)`, if any.
-    pub unwrap: Option<Box<GoError>>,
+    /// `errors.Unwrap(err)`, if any. Shared: nested template errors (an `include` of an
+    /// `include` ...) form long chains that must not be copied level by level.
+    pub unwrap: Option<Arc<GoError>>,
     /// The structured template error this level is, when it is one (`template.ExecError`).
-    pub exec: Option<Box<ExecError>>,
+    pub exec: Option<Arc<ExecError>>,
 }
 
 impl GoError {
@@ -32,7 +34,7 @@ impl GoError {
     pub fn wrap(prefix: &str, inner: GoError) -> GoError {
         GoError {
             text: format!("{prefix}{}", inner.text),
-            unwrap: Some(Box::new(inner)),
+            unwrap: Some(Arc::new(inner)),
             exec: None,
         }
     }
@@ -119,7 +121,7 @@ pub struct ExecError {
     /// The message after the context, e.g. `error calling eq: incompatible types ...`.
     pub message: String,
     /// The error a function returned, when the message is `error calling F: <cause>`.
-    pub cause: Option<GoError>,
+    pub cause: Option<Arc<GoError>>,
 }
 
 impl ExecError {
@@ -145,13 +147,13 @@ impl ExecError {
         let text = self.go_text();
         let inner = GoError {
             text: text.clone(),
-            unwrap: self.cause.clone().map(Box::new),
+            unwrap: self.cause.clone(),
             exec: None,
         };
         GoError {
             text,
-            unwrap: Some(Box::new(inner)),
-            exec: Some(Box::new(self.clone())),
+            unwrap: Some(Arc::new(inner)),
+            exec: Some(Arc::new(self.clone())),
         }
     }
 }

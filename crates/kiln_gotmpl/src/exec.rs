@@ -95,7 +95,7 @@ impl State<'_> {
         pos: usize,
         context: &dyn Display,
         message: String,
-        cause: Option<GoError>,
+        cause: Option<Arc<GoError>>,
     ) -> Error {
         let src = &self.tmpl.source;
         Error::Exec(ExecError {
@@ -745,7 +745,7 @@ impl State<'_> {
             Ok(v) => Ok(RV::concrete(v)),
             Err(e) => {
                 let msg = format!("error calling {}: {}", target.name, e.text);
-                Err(self.error_with(call_node.0, call_node.1, msg, Some(e)))
+                Err(self.error_with(call_node.0, call_node.1, msg, Some(Arc::new(e))))
             }
         }
     }

@@ -19,7 +19,7 @@ mod network;
 mod path;
 mod reflect;
 mod regex;
-mod semver;
+pub mod semver;
 mod strings;
 mod url;
 

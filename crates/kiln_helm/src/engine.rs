@@ -1,0 +1,257 @@
+//! Rendering a chart's templates, mirroring Helm's `pkg/engine/engine.go` and
+//! `pkg/chart/common/util/values.go`: every template of the chart and its subcharts is
+//! parsed into one template set (deepest paths first, so the parent chart's `define`s
+//! win), each non-partial template is executed with its chart's scoped values, and
+//! `<no value>` is removed from the output.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use kiln_gotmpl::{Map, MapRef, MapType, MissingKey, Options, Str, TemplateSet, Value};
+
+use crate::caps::Capabilities;
+use crate::chart::Chart;
+use crate::deps::process_dependencies;
+use crate::error::{cleanup_parse_error, reformat_exec_error, ErrorKind, HelmError};
+use crate::files::Files;
+use crate::funcs::{helm_func_map, RenderState};
+use crate::values::{coalesce_values, values_value, ChartView, VALUES_TYPE};
+
+/// Release facts and cluster capabilities for a render (`helm template` flags).
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// `.Release.Name`.
+    pub release_name: String,
+    /// `.Release.Namespace`.
+    pub namespace: String,
+    /// `.Release.Revision` (Helm: 1 for an install).
+    pub revision: i64,
+    /// `.Release.IsInstall`.
+    pub is_install: bool,
+    /// `.Release.IsUpgrade`.
+    pub is_upgrade: bool,
+    /// `.Capabilities`.
+    pub capabilities: Capabilities,
+    /// Skip `values.schema.json` validation (`--skip-schema-validation`).
+    pub skip_schema_validation: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            release_name: "release-name".into(),
+            namespace: "default".into(),
+            revision: 1,
+            is_install: true,
+            is_upgrade: false,
+            capabilities: Capabilities::default(),
+            skip_schema_validation: false,
+        }
+    }
+}
+
+/// One template to execute: its name, the scoped values it runs with, and its base path.
+struct Renderable {
+    source: Arc<str>,
+    vals: MapRef,
+    base_path: String,
+}
+
+/// Renders `chart` with user-supplied values (already merged from value files and
+/// `--set`), returning every template's output by name (`chart/templates/x.yaml`),
+/// partials excluded, NOTES.txt included — Helm's `engine.Render` result.
+pub fn render(
+    chart: &Arc<Chart>,
+    user_values: &Map,
+    opts: &RenderOptions,
+) -> Result<BTreeMap<String, String>, HelmError> {
+    let view = process_dependencies(&ChartView::of(chart), user_values);
+    let vals = coalesce_values(&view, user_values);
+    if !opts.skip_schema_validation {
+        crate::schema::validate(&view, &vals)?;
+    }
+    let top = render_values(&view, vals, opts);
+    render_view(&view, &top)
+}
+
+/// The top-level map Helm's `ToRenderValues` builds: `Chart`, `Capabilities`,
+/// `Release`, `Values`.
+fn render_values(view: &ChartView, vals: Map, opts: &RenderOptions) -> Map {
+    let mut release = Map::new();
+    release.insert("Name".into(), Value::str(&opts.release_name));
+    release.insert("Namespace".into(), Value::str(&opts.namespace));
+    release.insert("IsUpgrade".into(), Value::Bool(opts.is_upgrade));
+    release.insert("IsInstall".into(), Value::Bool(opts.is_install));
+    release.insert("Revision".into(), Value::int(opts.revision));
+    release.insert("Service".into(), Value::str("Helm"));
+    let mut top = Map::new();
+    top.insert("Chart".into(), chart_metadata(view, true));
+    top.insert(
+        "Capabilities".into(),
+        Value::Object(Arc::new(opts.capabilities.clone())),
+    );
+    top.insert("Release".into(), Value::map(release));
+    top.insert("Values".into(), values_value(MapRef::new(vals)));
+    top
+}
+
+fn chart_metadata(view: &ChartView, is_root: bool) -> Value {
+    let mut md = view.chart.metadata.clone();
+    md.name = view.name.clone();
+    md.dependencies = view.requirements.clone();
+    md.to_template_value(is_root)
+}
+
+/// Helm's `recAllTpls`: collects the templates of `view` and its subcharts with the
+/// scoped values each runs with. Returns this chart's `next` map.
+fn collect(
+    view: &ChartView,
+    parent: &Map,
+    is_root: bool,
+    parent_path: Option<&str>,
+    out: &mut BTreeMap<String, Renderable>,
+) -> MapRef {
+    let values = if is_root {
+        parent.get("Values").cloned().unwrap_or_else(|| values_value(MapRef::default()))
+    } else {
+        match parent.get("Values").and_then(|v| v.as_map_ref().cloned()) {
+            Some(pv) => match pv.get(&view.name) {
+                Some(Value::Map(m, MapType::Any | MapType::Named(_))) => values_value(m),
+                _ => values_value(MapRef::default()),
+            },
+            None => values_value(MapRef::default()),
+        }
+    };
+    let full_path = match parent_path {
+        None => view.name.clone(),
+        Some(p) => format!("{p}/charts/{}", view.name),
+    };
+    let subcharts = MapRef::default();
+    let mut next = Map::new();
+    next.insert("Chart".into(), chart_metadata(view, is_root));
+    next.insert(
+        "Files".into(),
+        Value::Object(Arc::new(Files::new(&view.chart.files))),
+    );
+    next.insert(
+        "Release".into(),
+        parent.get("Release").cloned().unwrap_or(Value::Nil),
+    );
+    next.insert(
+        "Capabilities".into(),
+        parent.get("Capabilities").cloned().unwrap_or(Value::Nil),
+    );
+    next.insert("Values".into(), values);
+    next.insert("Subcharts".into(), Value::Map(subcharts.clone(), MapType::Any));
+    for dep in &view.dependencies {
+        let child = collect(dep, &next, false, Some(&full_path), out);
+        subcharts.insert(
+            Str::from(dep.name.as_str()),
+            Value::Map(child, MapType::Named(VALUES_TYPE)),
+        );
+    }
+    let next = MapRef::new(next);
+    let base_path = format!("{full_path}/templates");
+    for t in &view.chart.templates {
+        if view.chart.is_library() {
+            let base = t.name.rsplit('/').next().unwrap_or(&t.name);
+            if !base.starts_with('_') {
+                continue;
+            }
+        }
+        out.insert(
+            format!("{full_path}/{}", t.name),
+            Renderable {
+                source: Arc::from(t.text()),
+                vals: next.clone(),
+                base_path: base_path.clone(),
+            },
+        );
+    }
+    next
+}
+
+/// Helm's `sortTemplates`: more path segments first, then reverse lexical order.
+fn sort_templates(names: &mut [&String]) {
+    names.sort_by(|a, b| {
+        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+        cb.cmp(&ca).then_with(|| b.cmp(a))
+    });
+}
+
+fn is_partial(name: &str) -> bool {
+    name.rsplit('/').next().unwrap_or(name).starts_with('_')
+}
+
+/// Parses and executes the templates of a processed chart with the given top values.
+pub(crate) fn render_view(view: &ChartView, top: &Map) -> Result<BTreeMap<String, String>, HelmError> {
+    let mut tpls = BTreeMap::new();
+    collect(view, top, true, None, &mut tpls);
+    let mut keys: Vec<&String> = tpls.keys().collect();
+    sort_templates(&mut keys);
+
+    let mut set = TemplateSet::new(
+        "gotpl",
+        &helm_func_map(),
+        Options {
+            missing_key: MissingKey::Zero,
+        },
+    );
+    for name in &keys {
+        let r = &tpls[*name];
+        if let Err(e) = set.parse(name, &r.source) {
+            return Err(HelmError {
+                kind: ErrorKind::Parse,
+                message: cleanup_parse_error(name, &e.go_text()),
+                file: Some(e.name.clone()),
+                line: Some(e.line),
+                col: None,
+            });
+        }
+    }
+
+    let mut state = RenderState::default();
+    let mut rendered = BTreeMap::new();
+    for name in &keys {
+        if is_partial(name) {
+            continue;
+        }
+        let r = &tpls[*name];
+        let mut tmpl = Map::new();
+        tmpl.insert("Name".into(), Value::str(name));
+        tmpl.insert("BasePath".into(), Value::str(&r.base_path));
+        r.vals.insert(
+            Str::from("Template"),
+            Value::Map(MapRef::new(tmpl), MapType::Named(VALUES_TYPE)),
+        );
+        let data = Value::Map(r.vals.clone(), MapType::Named(VALUES_TYPE));
+        match set.execute_with(name, &data, Some(&mut state)) {
+            Ok(out) => {
+                let out = if out.contains("<no value>") {
+                    out.replace("<no value>", "")
+                } else {
+                    out
+                };
+                rendered.insert((*name).clone(), out);
+            }
+            Err(e) => {
+                let go = e.to_go_error();
+                let (file, line, col) = match &e {
+                    kiln_gotmpl::Error::Exec(x) => match &x.at {
+                        Some((f, loc)) => (Some(f.clone()), Some(loc.line), Some(loc.col)),
+                        None => (Some((*name).clone()), None, None),
+                    },
+                    _ => (Some((*name).clone()), None, None),
+                };
+                return Err(HelmError {
+                    kind: ErrorKind::Exec,
+                    message: reformat_exec_error(name, &go),
+                    file,
+                    line,
+                    col,
+                });
+            }
+        }
+    }
+    Ok(rendered)
+}

@@ -1,0 +1,147 @@
+//! The function map Helm gives templates (mirrors Helm's `pkg/engine/funcs.go` and the
+//! late-bound functions of `engine.go`): Sprig minus `env`/`expandenv`, Helm's YAML,
+//! JSON and TOML functions, `include` (recursion limit 1000), `tpl`, `required`, `fail`,
+//! `lookup` (always empty offline) and `getHostByName` (DNS off: empty).
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use kiln_gotmpl::{Ctx, FuncMap, GoError, Ty, Value};
+
+use crate::yaml;
+
+/// Helm's limit on nested `include`s of the same template (`recursionMaxNums`).
+pub const INCLUDE_RECURSION_MAX: usize = 1000;
+
+/// Markers Helm wraps `required`/`fail` messages in, to find them in nested errors.
+pub const WARN_START: &str = "HELM_ERR_START";
+/// See [`WARN_START`].
+pub const WARN_END: &str = "HELM_ERR_END";
+
+/// Per-render state the functions share (Helm's `includedNames`).
+#[derive(Default, Debug)]
+pub struct RenderState {
+    included: HashMap<String, usize>,
+}
+
+/// The shared Helm function map (built once).
+pub fn helm_func_map() -> Arc<FuncMap> {
+    static MAP: OnceLock<Arc<FuncMap>> = OnceLock::new();
+    MAP.get_or_init(|| Arc::new(build())).clone()
+}
+
+fn warn_wrap(msg: &str) -> GoError {
+    GoError::new(format!("{WARN_START}{msg}{WARN_END}"))
+}
+
+fn build() -> FuncMap {
+    let mut f = kiln_sprig::func_map();
+    f.remove("env");
+    f.remove("expandenv");
+
+    f.add_pure("toYaml", &[Ty::Any], None, |a| Ok(Value::from(yaml::to_yaml(&a[0]))));
+    f.add_pure("mustToYaml", &[Ty::Any], None, |a| {
+        yaml::try_to_yaml(&a[0]).map(Value::from).map_err(GoError::new)
+    });
+    f.add_pure("toYamlPretty", &[Ty::Any], None, |a| {
+        Ok(Value::from(yaml::to_yaml_pretty(&a[0])))
+    });
+    f.add_pure("fromYaml", &[Ty::String], None, |a| {
+        Ok(yaml::from_yaml(a[0].as_str().unwrap_or("")))
+    });
+    f.add_pure("fromYamlArray", &[Ty::String], None, |a| {
+        Ok(yaml::from_yaml_array(a[0].as_str().unwrap_or("")))
+    });
+    f.add_pure("toJson", &[Ty::Any], None, |a| {
+        Ok(Value::from(yaml::to_json(&a[0]).unwrap_or_default()))
+    });
+    f.add_pure("mustToJson", &[Ty::Any], None, |a| {
+        yaml::to_json(&a[0]).map(Value::from).map_err(GoError::new)
+    });
+    f.add_pure("fromJson", &[Ty::String], None, |a| {
+        Ok(yaml::from_json_map(a[0].as_str().unwrap_or("")))
+    });
+    f.add_pure("fromJsonArray", &[Ty::String], None, |a| {
+        Ok(yaml::from_json_array(a[0].as_str().unwrap_or("")))
+    });
+    f.add_pure("toToml", &[Ty::Any], None, |a| {
+        Ok(Value::from(match yaml::to_toml(&a[0]) {
+            Ok(s) => s,
+            Err(e) => e,
+        }))
+    });
+    f.add_pure("mustToToml", &[Ty::Any], None, |a| {
+        yaml::to_toml(&a[0]).map(Value::from).map_err(GoError::new)
+    });
+    f.add_pure("fromToml", &[Ty::String], None, |a| {
+        Ok(yaml::from_toml(a[0].as_str().unwrap_or("")))
+    });
+
+    f.add("include", &[Ty::String, Ty::Any], None, include);
+    f.add("tpl", &[Ty::String, Ty::Any], None, tpl);
+    f.add_pure("required", &[Ty::String, Ty::Any], None, |a| {
+        let warn = a[0].as_str().unwrap_or("");
+        match &a[1] {
+            Value::Nil => Err(warn_wrap(warn)),
+            Value::String(s) if s.is_empty() => Err(warn_wrap(warn)),
+            v => Ok(v.clone()),
+        }
+    });
+    f.add_pure("fail", &[Ty::String], None, |a| {
+        Err(warn_wrap(a[0].as_str().unwrap_or("")))
+    });
+    f.add_pure(
+        "lookup",
+        &[Ty::String, Ty::String, Ty::String, Ty::String],
+        None,
+        |_| Ok(Value::empty_map()),
+    );
+    f.add_pure("getHostByName", &[Ty::String], None, |_| Ok(Value::str("")));
+    f
+}
+
+fn state<'a>(ctx: &'a mut Ctx<'_>) -> Option<&'a mut RenderState> {
+    ctx.host.extension()?.downcast_mut::<RenderState>()
+}
+
+/// Helm's `include`: executes a named template and returns its output as a string.
+fn include(ctx: &mut Ctx<'_>, a: &[Value]) -> Result<Value, GoError> {
+    let name = a[0].as_str().unwrap_or("").to_string();
+    if let Some(st) = state(ctx) {
+        let n = st.included.entry(name.clone()).or_insert(0);
+        if *n > INCLUDE_RECURSION_MAX {
+            return Err(GoError::new(format!(
+                "rendering template has a nested reference name: {name}: unable to execute template"
+            )));
+        }
+        *n += 1;
+    }
+    let r = ctx.host.execute_template(&name, a[1].clone());
+    if let Some(st) = state(ctx) {
+        if let Some(n) = st.included.get_mut(&name) {
+            *n -= 1;
+        }
+    }
+    r.map(Value::from)
+}
+
+/// Helm's `tpl`: parses the string as a template (in a copy of the current template
+/// set, so `define`s inside are visible to nested `include`s) and executes it.
+fn tpl(ctx: &mut Ctx<'_>, a: &[Value]) -> Result<Value, GoError> {
+    let text = a[0].as_str().unwrap_or("");
+    match ctx.host.execute_text("gotpl", text, a[1].clone()) {
+        Ok(s) => Ok(Value::from(s.replace("<no value>", ""))),
+        Err(e) => {
+            let prefix = if e.exec.is_none() {
+                format!("cannot parse template {}: ", go_quote(text))
+            } else {
+                format!("error during tpl function execution for {}: ", go_quote(text))
+            };
+            Err(GoError::wrap(&prefix, e))
+        }
+    }
+}
+
+fn go_quote(s: &str) -> String {
+    kiln_gotmpl::fmt::quote(s)
+}

@@ -1,0 +1,338 @@
+//! From rendered templates to Kubernetes manifests, mirroring Helm's
+//! `pkg/release/v1/util` (`SplitManifests`, `SortManifests`, `InstallOrder`) and the
+//! stream `helm template` prints (`pkg/cmd/template.go`).
+
+use std::collections::BTreeMap;
+
+use kiln_gotmpl::Value;
+
+use crate::error::{ErrorKind, HelmError};
+
+/// Helm's `InstallOrder`: kinds are installed in this order; unknown kinds go last,
+/// sorted by kind name.
+pub const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+/// Hook events Helm knows (`helm.sh/hook` values); a document naming any other is
+/// dropped from the release.
+pub const HOOK_EVENTS: &[&str] = &[
+    "pre-install",
+    "post-install",
+    "pre-delete",
+    "post-delete",
+    "pre-upgrade",
+    "post-upgrade",
+    "pre-rollback",
+    "post-rollback",
+    "test",
+    "test-success",
+];
+
+/// One document of the rendered output.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Manifest {
+    /// The template it came from (`chart/templates/x.yaml`).
+    pub path: String,
+    /// The document text, as Helm keeps it (leading whitespace trimmed).
+    pub content: String,
+    /// `kind`, or empty.
+    pub kind: String,
+    /// The parsed document (`Nil` when it is empty or only comments).
+    pub object: Value,
+}
+
+fn is_go_space(c: char) -> bool {
+    c.is_whitespace()
+}
+
+/// Helm's `SplitManifests`: documents separated by `---` lines (the regex
+/// `(?:^|\s*\n)---\s*`), leading whitespace trimmed, blank documents dropped.
+pub fn split_manifests(text: &str) -> Vec<String> {
+    let text = text.trim_start_matches(is_go_space);
+    let mut docs = Vec::new();
+    let mut pieces = Vec::new();
+    // Find separators: `---` at the very start, or preceded by (whitespace and) a newline.
+    let bytes = text.as_bytes();
+    let mut last = 0;
+    let mut i = 0;
+    while i + 3 <= bytes.len() {
+        let at_start = i == 0;
+        if &bytes[i..i + 3] == b"---" {
+            // Find start of the separator match (preceding whitespace up to a newline).
+            // `(?:^|\s*\n)---`: at the very start, or right after a newline (plus any
+            // whitespace before that newline, which the leftmost match includes).
+            let sep_start = if at_start {
+                Some(0)
+            } else if bytes[i - 1] == b'\n' && i - 1 >= last {
+                let mut j = i - 1;
+                while j > last && (bytes[j - 1] as char).is_ascii_whitespace() {
+                    j -= 1;
+                }
+                Some(j)
+            } else {
+                None
+            };
+            if let Some(s) = sep_start {
+                let mut e = i + 3;
+                while e < bytes.len() && (bytes[e] as char).is_ascii_whitespace() {
+                    e += 1;
+                }
+                pieces.push(&text[last..s]);
+                last = e;
+                i = e;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    pieces.push(&text[last..]);
+    for d in pieces {
+        if d.trim().is_empty() {
+            continue;
+        }
+        docs.push(d.trim_start_matches(is_go_space).to_string());
+    }
+    docs
+}
+
+fn kind_rank(kind: &str) -> Option<usize> {
+    INSTALL_ORDER.iter().position(|k| *k == kind)
+}
+
+/// Helm's `lessByKind`.
+fn less_by_kind(a: &str, b: &str) -> bool {
+    match (kind_rank(a), kind_rank(b)) {
+        (None, None) => a < b,
+        (None, Some(_)) => false,
+        (Some(_), None) => true,
+        (Some(x), Some(y)) => x < y,
+    }
+}
+
+/// Stable sort by kind in install order (Go's `sort.SliceStable` with `lessByKind`).
+pub fn sort_by_kind(items: &mut [Manifest]) {
+    // An insertion sort is stable and needs only the `less` relation (which is not a
+    // total-order key).
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && less_by_kind(&items[j].kind, &items[j - 1].kind) {
+            items.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}
+
+/// Helm's `SortManifests`: splits each non-partial, non-empty template output into
+/// documents (files in path order), separates hooks (documents with a `helm.sh/hook`
+/// annotation; unknown hook events drop the document), and sorts both by kind.
+/// NOTES files must have been removed by the caller.
+pub fn sort_manifests(
+    rendered: &BTreeMap<String, String>,
+) -> Result<(Vec<Manifest>, Vec<Manifest>), HelmError> {
+    let mut hooks = Vec::new();
+    let mut generic = Vec::new();
+    for (path, content) in rendered {
+        let base = path.rsplit('/').next().unwrap_or(path);
+        if base.starts_with('_') || content.trim().is_empty() {
+            continue;
+        }
+        for doc in split_manifests(content) {
+            let object = crate::yaml::parse_document(&doc).map_err(|(msg, line)| HelmError {
+                kind: ErrorKind::Manifest,
+                message: format!("YAML parse error on {path}: {msg}"),
+                file: Some(path.clone()),
+                line,
+                col: None,
+            })?;
+            let head = SimpleHead::of(&object).map_err(|msg| HelmError {
+                kind: ErrorKind::Manifest,
+                message: format!("YAML parse error on {path}: {msg}"),
+                file: Some(path.clone()),
+                line: None,
+                col: None,
+            })?;
+            let m = Manifest {
+                path: path.clone(),
+                content: doc,
+                kind: head.kind.clone(),
+                object,
+            };
+            match head.hook {
+                None => generic.push(m),
+                Some(events) => {
+                    let known = events.split(',').all(|e| {
+                        HOOK_EVENTS.contains(&e.trim().to_ascii_lowercase().as_str())
+                    });
+                    if known {
+                        hooks.push(m);
+                    }
+                }
+            }
+        }
+    }
+    sort_by_kind(&mut hooks);
+    sort_by_kind(&mut generic);
+    Ok((hooks, generic))
+}
+
+/// The fields Helm reads from each document (`releaseutil.SimpleHead`), with Go's JSON
+/// type checks: a non-string `kind` or annotation value fails the whole render.
+struct SimpleHead {
+    kind: String,
+    hook: Option<String>,
+}
+
+impl SimpleHead {
+    fn of(v: &Value) -> Result<SimpleHead, String> {
+        let Some(m) = v.as_map() else {
+            return match v {
+                Value::Nil => Ok(SimpleHead {
+                    kind: String::new(),
+                    hook: None,
+                }),
+                other => Err(format!(
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type util.SimpleHead",
+                    json_kind(other)
+                )),
+            };
+        };
+        let string_field = |val: Option<&Value>, field: &str| -> Result<String, String> {
+            match val {
+                None | Some(Value::Nil) => Ok(String::new()),
+                Some(Value::String(s)) => Ok(s.to_string()),
+                Some(other) => Err(format!(
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field {} of type string",
+                    json_kind(other),
+                    field
+                )),
+            }
+        };
+        string_field(m.get("apiVersion"), "SimpleHead.apiVersion")?;
+        let kind = string_field(m.get("kind"), "SimpleHead.kind")?;
+        let mut hook = None;
+        if let Some(md) = m.get("metadata") {
+            match md {
+                Value::Nil => {}
+                Value::Map(md, _) => {
+                    let md = md.snapshot();
+                    string_field(md.get("name"), "SimpleHead.metadata.name")?;
+                    match md.get("annotations") {
+                        None | Some(Value::Nil) => {}
+                        Some(Value::Map(a, _)) => {
+                            for (_, v) in a.snapshot().iter() {
+                                string_field(Some(v), "SimpleHead.metadata.annotations")?;
+                            }
+                            if let Some(Value::String(h)) = a.get("helm.sh/hook") {
+                                hook = Some(h.to_string());
+                            }
+                        }
+                        Some(other) => {
+                            return Err(format!(
+                                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field .metadata.annotations of type map[string]string",
+                                json_kind(other)
+                            ))
+                        }
+                    }
+                }
+                other => {
+                    return Err(format!(
+                        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field SimpleHead.metadata of type struct {{ Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }}",
+                        json_kind(other)
+                    ))
+                }
+            }
+        }
+        Ok(SimpleHead { kind, hook })
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Bool(_) => "bool",
+        Value::String(_) => "string",
+        Value::List(..) => "array",
+        Value::Map(..) => "object",
+        _ => "number",
+    }
+}
+
+/// The `helm template` stream: CRDs (when asked), then the kind-sorted manifests, then
+/// hooks, each document as `---\n# Source: PATH\nDOC\n`.
+pub fn template_stream(crds: &[(String, String)], hooks: &[Manifest], generic: &[Manifest]) -> String {
+    let mut head = String::new();
+    for (name, data) in crds {
+        head.push_str("---\n# Source: ");
+        head.push_str(name);
+        head.push('\n');
+        head.push_str(data);
+        head.push('\n');
+    }
+    for m in generic {
+        head.push_str("---\n# Source: ");
+        head.push_str(&m.path);
+        head.push('\n');
+        head.push_str(&m.content);
+        head.push('\n');
+    }
+    let mut out = head.trim_matches(is_go_space).to_string();
+    out.push('\n');
+    for m in hooks {
+        out.push_str("---\n# Source: ");
+        out.push_str(&m.path);
+        out.push('\n');
+        out.push_str(&m.content);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split() {
+        assert_eq!(split_manifests("---\na: 1\n---\nb: 2\n"), vec!["a: 1", "b: 2\n"]);
+        assert_eq!(split_manifests("a: 1\n  \n---  \nb: 2"), vec!["a: 1", "b: 2"]);
+        assert_eq!(split_manifests("a: x---y\n"), vec!["a: x---y\n"]);
+        assert_eq!(split_manifests("\n\n---\n\n---\nc: 3"), vec!["c: 3"]);
+    }
+}
