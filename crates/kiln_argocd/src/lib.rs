@@ -1,1 +1,14 @@
-//! kiln_argocd
+//! Argo CD semantics, offline: ApplicationSet expansion ([`appset`], [`template`]),
+//! Application sources ([`source`]: Helm charts through `kiln_helm`), and the
+//! app-of-apps walk of a cluster from its root Application ([`fleet`]).
+
+pub mod appset;
+pub mod fleet;
+pub mod pyjson;
+pub mod repo;
+pub mod source;
+pub mod template;
+pub mod tree;
+
+pub use fleet::{compile_cluster, ClusterFacts, ClusterResult, Status};
+pub use repo::Repo;

@@ -641,6 +641,13 @@ pub trait Object: Send + Sync {
         None
     }
 
+    /// For structs: `(JSON name, value)` in declaration order, which is the order Go's
+    /// `encoding/json` writes struct fields in (maps are sorted, structs are not).
+    /// When present, JSON encoding uses it instead of [`Object::to_json_value`].
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        None
+    }
+
     /// Lets callers downcast to the concrete type.
     fn as_any(&self) -> &dyn std::any::Any;
 }
@@ -682,6 +689,13 @@ impl PartialEq for Value {
             (Value::Object(a), Value::Object(b)) => Arc::ptr_eq(a, b),
             _ => false,
         }
+    }
+}
+
+impl Default for Value {
+    /// Go's zero `interface{}`: nil.
+    fn default() -> Value {
+        Value::Nil
     }
 }
 

@@ -7,6 +7,10 @@ use std::sync::Arc;
 
 use kiln_gotmpl::{Field, Kind, ListType, Map, MethodSig, Object, Ty, Value};
 
+fn fields_map(fields: Vec<(String, Value)>) -> Value {
+    Value::map(fields.into_iter().map(|(k, v)| (k.into(), v)).collect())
+}
+
 /// The API versions Helm v4.2.3 reports by default (client-go's scheme, in its order).
 pub const DEFAULT_API_VERSIONS: &[&str] = &[
     "v1",
@@ -176,11 +180,14 @@ impl Object for KubeVersion {
         ]
     }
     fn to_json_value(&self) -> Option<Value> {
-        let mut m = Map::new();
-        m.insert("Version".into(), Value::str(&self.version));
-        m.insert("Major".into(), Value::str(&self.major));
-        m.insert("Minor".into(), Value::str(&self.minor));
-        Some(Value::map(m))
+        Some(fields_map(self.json_fields()?))
+    }
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        Some(vec![
+            ("Version".into(), Value::str(&self.version)),
+            ("Major".into(), Value::str(&self.major)),
+            ("Minor".into(), Value::str(&self.minor)),
+        ])
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self
@@ -283,22 +290,24 @@ impl Object for HelmVersion {
         ]
     }
     fn to_json_value(&self) -> Option<Value> {
-        let mut m = Map::new();
-        m.insert("version".into(), Value::str(&self.version));
-        if !self.git_commit.is_empty() {
-            m.insert("git_commit".into(), Value::str(&self.git_commit));
+        Some(fields_map(self.json_fields()?))
+    }
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        let mut f = vec![("version".to_string(), Value::str(&self.version))];
+        for (k, v) in [
+            ("git_commit", &self.git_commit),
+            ("git_tree_state", &self.git_tree_state),
+            ("go_version", &self.go_version),
+        ] {
+            if !v.is_empty() {
+                f.push((k.to_string(), Value::str(v)));
+            }
         }
-        if !self.git_tree_state.is_empty() {
-            m.insert("git_tree_state".into(), Value::str(&self.git_tree_state));
-        }
-        if !self.go_version.is_empty() {
-            m.insert("go_version".into(), Value::str(&self.go_version));
-        }
-        m.insert(
+        f.push((
             "kube_client_version".into(),
             Value::str(&self.kube_client_version),
-        );
-        Some(Value::map(m))
+        ));
+        Some(f)
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self
@@ -366,6 +375,13 @@ impl Object for Capabilities {
         m.insert("APIVersions".into(), self.api_versions.to_json_value()?);
         m.insert("HelmVersion".into(), self.helm_version.to_json_value()?);
         Some(Value::map(m))
+    }
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        Some(vec![
+            ("KubeVersion".into(), Value::Object(Arc::new(self.kube_version.clone()))),
+            ("APIVersions".into(), Value::Object(Arc::new(self.api_versions.clone()))),
+            ("HelmVersion".into(), Value::Object(Arc::new(self.helm_version.clone()))),
+        ])
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self

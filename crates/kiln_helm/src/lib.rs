@@ -19,6 +19,7 @@ pub mod ignore;
 pub mod loader;
 pub mod manifest;
 pub mod schema;
+pub mod strvals;
 pub mod template;
 pub mod values;
 pub mod yaml;

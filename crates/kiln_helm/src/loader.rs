@@ -10,7 +10,6 @@ use kiln_gotmpl::{Map, Value};
 
 use crate::chart::{Chart, Dependency, File, Maintainer, Metadata};
 use crate::ignore::Rules;
-use crate::values::merge_maps;
 use crate::yaml;
 
 /// Largest single file Helm accepts in a chart (`archive.MaxDecompressedFileSize`).
@@ -278,49 +277,16 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
 /// Helm's `LoadValues`: every YAML document of the file, merged in order with
 /// `MergeMaps`. Errors are `(Helm's message, line)`.
 pub fn load_values(text: &str) -> Result<Map, (String, Option<usize>)> {
-    let mut values = Map::new();
-    for doc in split_yaml_documents(text) {
-        let m = yaml::parse_values_document(doc)
-            .map_err(|(msg, line)| (format!("cannot unmarshal yaml document: {msg}"), line))?;
-        values = merge_maps(values, m);
-    }
-    Ok(values)
+    yaml::parse_values(text)
 }
 
-/// Splits a YAML stream into documents the way Kubernetes' `YAMLReader` does: at lines
-/// that start with `---` followed only by whitespace or a comment.
-pub fn split_yaml_documents(text: &str) -> Vec<&str> {
-    let mut docs = Vec::new();
-    let mut start = 0;
-    let mut pos = 0;
-    let mut cur_has_content = false;
-    for line in text.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix("---") {
-            let rest = rest.trim();
-            if rest.is_empty() || rest.starts_with('#') {
-                if cur_has_content {
-                    docs.push(&text[start..pos]);
-                }
-                pos += line.len();
-                start = pos;
-                cur_has_content = false;
-                continue;
-            }
-        }
-        cur_has_content = true;
-        pos += line.len();
-    }
-    if cur_has_content {
-        docs.push(&text[start..]);
-    }
-    docs
-}
-
+/// A `string` field of a Go struct decoded from YAML: scalars become strings the way
+/// sigs.k8s.io/yaml converts them (`appVersion: 1.10` is `"1.1"`).
 fn str_field(m: &Map, key: &str) -> Result<String, String> {
     match lookup_ci(m, key) {
         None | Some(Value::Nil) => Ok(String::new()),
-        Some(Value::String(s)) => Ok(s.to_string()),
-        Some(other) => Err(unmarshal_error(&other, &format!("Metadata.{key}"), "string")),
+        Some(v) => kiln_encoding::go_string_field(&v)
+            .ok_or_else(|| unmarshal_error(&v, &format!("Metadata.{key}"), "string")),
     }
 }
 
@@ -360,7 +326,8 @@ fn string_list(v: Option<Value>) -> Vec<String> {
 
 /// Parses `Chart.yaml` into [`Metadata`]; errors are `(message, line)`.
 pub fn parse_metadata(text: &str) -> Result<Metadata, (String, Option<usize>)> {
-    let v = yaml::parse_document(text)?;
+    let v = kiln_encoding::yaml_to_value_typed(text)
+        .map_err(|e| (e.message.clone(), e.position.map(|p| p.line)))?;
     let m = match &v {
         Value::Map(m, _) => m.snapshot(),
         Value::Nil => Arc::new(Map::new()),
@@ -411,7 +378,7 @@ pub fn parse_metadata(text: &str) -> Result<Metadata, (String, Option<usize>)> {
             Some(Value::Map(a, _)) => Some(
                 a.snapshot()
                     .iter()
-                    .map(|(k, v)| (k.to_string(), v.as_str().unwrap_or_default().to_string()))
+                    .map(|(k, v)| (k.to_string(), kiln_encoding::go_string_field(v).unwrap_or_default()))
                     .collect(),
             ),
             _ => None,
@@ -484,6 +451,12 @@ fn validate_metadata(md: &mut Metadata) -> Result<(), String> {
     }
     if md.version.is_empty() {
         return Err("validation: chart.metadata.version is required".into());
+    }
+    if kiln_sprig::semver::Version::parse(&md.version).is_err() {
+        return Err(format!(
+            "validation: chart.metadata.version {:?} is invalid",
+            md.version
+        ));
     }
     if !md.chart_type.is_empty()
         && !md.chart_type.eq_ignore_ascii_case("application")
