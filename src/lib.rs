@@ -1,1 +1,10 @@
-//! kiln
+//! kiln, the GitOps manifest compiler: the command-line layer over the engine crates.
+//!
+//! [`config`] reads `kiln.toml`, [`compile`] plans and runs the compilation of every
+//! cluster and writes the rendered tree, [`report`] prints what happened. The work is
+//! done by `kiln_argocd` (the Argo CD walk), `kiln_helm` (charts) and `kiln_gotmpl` (the
+//! template engine).
+
+pub mod compile;
+pub mod config;
+pub mod report;

@@ -196,7 +196,16 @@ struct QueueItem {
 
 /// Compiles one cluster from its root Application.
 pub fn compile_cluster(repo: &Repo, facts: &ClusterFacts, root: &Value) -> ClusterResult {
-    let control_ns = tree::get_str(root, &["metadata", "namespace"]).unwrap_or_else(|| "argocd".into());
+    compile_roots(repo, facts, std::slice::from_ref(root))
+}
+
+/// Compiles one cluster from its root Applications (walked in order, sharing one set of
+/// Applications). Argo CD's control-plane namespace is the first root's namespace.
+pub fn compile_roots(repo: &Repo, facts: &ClusterFacts, roots: &[Value]) -> ClusterResult {
+    let control_ns = roots
+        .first()
+        .and_then(|r| tree::get_str(r, &["metadata", "namespace"]))
+        .unwrap_or_else(|| "argocd".into());
     let mut w = Walk {
         repo,
         facts,
@@ -207,14 +216,16 @@ pub fn compile_cluster(repo: &Repo, facts: &ClusterFacts, root: &Value) -> Clust
         objects: Vec::new(),
         queue: VecDeque::new(),
     };
-    w.queue.push_back(QueueItem {
-        obj: root.clone(),
-        default_ns: control_ns,
-        parent: None,
-        ancestry: Vec::new(),
-    });
-    while let Some(item) = w.queue.pop_front() {
-        w.process_app(item);
+    for root in roots {
+        w.queue.push_back(QueueItem {
+            obj: root.clone(),
+            default_ns: control_ns.clone(),
+            parent: None,
+            ancestry: Vec::new(),
+        });
+        while let Some(item) = w.queue.pop_front() {
+            w.process_app(item);
+        }
     }
     ClusterResult {
         facts: facts.clone(),

@@ -10,5 +10,5 @@ pub mod source;
 pub mod template;
 pub mod tree;
 
-pub use fleet::{compile_cluster, ClusterFacts, ClusterResult, Status};
+pub use fleet::{compile_cluster, compile_roots, ClusterFacts, ClusterResult, Status};
 pub use repo::Repo;

@@ -938,8 +938,9 @@ impl LiteralParser {
     }
 }
 
-/// Maximum JSON nesting kiln decodes (Go's decoder allows 10000).
-const JSON_MAX_DEPTH: usize = 10000;
+/// Maximum JSON nesting kiln decodes (Go's decoder allows 10000; kiln stops earlier to
+/// stay within its stack).
+const JSON_MAX_DEPTH: usize = 512;
 
 /// A JSON decoder with Go's `encoding/json` results for `interface{}`: objects become
 /// `map[string]interface {}` (later duplicate keys win), arrays `[]interface {}`, numbers
@@ -1268,5 +1269,359 @@ impl ValueOptions {
                 .map_err(|e| format!("failed parsing --set-literal data: {e}"))?;
         }
         Ok(base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Debug` of the values: strings quoted, `int64` as `5i64`, floats as `5.0f`.
+    fn show(m: &Map) -> String {
+        format!("{:?}", Value::map(m.clone()))
+    }
+
+    fn set_ok(s: &str) -> String {
+        let mut m = Map::new();
+        parse_set(s, &mut m).unwrap_or_else(|e| panic!("{s}: {e}"));
+        show(&m)
+    }
+
+    fn set_err(s: &str) -> String {
+        let mut m = Map::new();
+        parse_set(s, &mut m).expect_err(s)
+    }
+
+    fn json_ok(s: &str) -> String {
+        let mut m = Map::new();
+        parse_set_json(s, &mut m).unwrap_or_else(|e| panic!("{s}: {e}"));
+        show(&m)
+    }
+
+    fn literal_ok(s: &str) -> String {
+        let mut m = Map::new();
+        parse_set_literal(s, &mut m).unwrap_or_else(|e| panic!("{s}: {e}"));
+        show(&m)
+    }
+
+    /// Parses YAML into a map (for `-f`-like starting points).
+    fn base(yaml: &str) -> Map {
+        crate::loader::load_values(yaml).unwrap()
+    }
+
+    #[test]
+    fn typed_scalars() {
+        assert_eq!(
+            set_ok("name1=null,f=false,t=true"),
+            r#"{"f": false, "name1": nil, "t": true}"#
+        );
+        assert_eq!(set_ok("b=FaLsE,c=NULL,d=-01,e=+5,f=00"), r#"{"b": false, "c": nil, "d": -1i64, "e": 5i64, "f": "00"}"#);
+        assert_eq!(set_ok("zero_int=0"), r#"{"zero_int": 0i64}"#);
+        assert_eq!(set_ok("long_int=1234567890"), r#"{"long_int": 1234567890i64}"#);
+        assert_eq!(set_ok("leading_zeros=00009"), r#"{"leading_zeros": "00009"}"#);
+        assert_eq!(set_ok("n=1000000"), r#"{"n": 1000000i64}"#);
+        assert_eq!(set_ok("big=9223372036854775808"), r#"{"big": "9223372036854775808"}"#);
+        assert_eq!(set_ok("f=1.5,e=1e3"), r#"{"e": "1e3", "f": "1.5"}"#);
+        assert_eq!(set_ok("s=fal\u{17F}e"), r#"{"s": false}"#);
+        assert_eq!(set_ok("u=1_000"), r#"{"u": "1_000"}"#);
+    }
+
+    #[test]
+    fn strings_and_escapes() {
+        assert_eq!(set_ok("name1=value1"), r#"{"name1": "value1"}"#);
+        assert_eq!(set_ok("name1=value1,name2=value2,"), r#"{"name1": "value1", "name2": "value2"}"#);
+        assert_eq!(set_ok("name1=,name2=value2"), r#"{"name1": "", "name2": "value2"}"#);
+        assert_eq!(
+            set_ok("name1=one\\,two,name2=three\\,four"),
+            r#"{"name1": "one,two", "name2": "three,four"}"#
+        );
+        assert_eq!(set_ok("name1=one\\=two"), r#"{"name1": "one=two"}"#);
+        assert_eq!(set_ok("name1=one two three"), r#"{"name1": "one two three"}"#);
+        assert_eq!(set_ok("a=b\\,c\\"), r#"{"a": "b,c"}"#);
+        assert_eq!(set_ok("a\\.b=c"), r#"{"a.b": "c"}"#);
+        assert_eq!(set_ok("=x"), "{}");
+        assert_eq!(set_ok(""), "{}");
+    }
+
+    #[test]
+    fn nesting() {
+        assert_eq!(set_ok("outer.inner=value"), r#"{"outer": {"inner": "value"}}"#);
+        assert_eq!(
+            set_ok("outer.inner1=value,outer.middle.inner=value"),
+            r#"{"outer": {"inner1": "value", "middle": {"inner": "value"}}}"#
+        );
+        assert_eq!(set_ok("name1.name2="), r#"{"name1": {"name2": ""}}"#);
+        // Input ending inside a key is not an error; nothing is set.
+        assert_eq!(set_ok("a."), "{}");
+        assert_eq!(set_ok("a[1"), "{}");
+    }
+
+    #[test]
+    fn lists() {
+        assert_eq!(set_ok("name1={value1,value2}"), r#"{"name1": ["value1", "value2"]}"#);
+        assert_eq!(set_ok("name1={1021,902}"), r#"{"name1": [1021i64, 902i64]}"#);
+        assert_eq!(
+            set_ok("name1.name2={value1,value2}"),
+            r#"{"name1": {"name2": ["value1", "value2"]}}"#
+        );
+        assert_eq!(set_ok("a={}"), r#"{"a": [""]}"#);
+        assert_eq!(set_ok("list[0]=foo,list[1]=bar,"), r#"{"list": ["foo", "bar"]}"#);
+        assert_eq!(set_ok("list[0]=foo,list[3]=bar"), r#"{"list": ["foo", nil, nil, "bar"]}"#);
+        assert_eq!(
+            set_ok("list[0].foo=bar,list[0].hello=world"),
+            r#"{"list": [{"foo": "bar", "hello": "world"}]}"#
+        );
+        assert_eq!(set_ok("noval[0]"), r#"{"noval": []}"#);
+        assert_eq!(set_ok("noval[0]="), r#"{"noval": [""]}"#);
+        assert_eq!(set_ok("nested[0][0]=1"), r#"{"nested": [[1i64]]}"#);
+        assert_eq!(set_ok("nested[1][1]=1"), r#"{"nested": [nil, [nil, 1i64]]}"#);
+        assert_eq!(set_ok("a[0][1]"), r#"{"a": []}"#);
+        assert_eq!(
+            set_ok("name1.name2[1].foo=bar,name1.name2[0].foo=bar"),
+            r#"{"name1": {"name2": [{"foo": "bar"}, {"foo": "bar"}]}}"#
+        );
+        assert_eq!(set_ok("name1.name2[1].foo=bar"), r#"{"name1": {"name2": [nil, {"foo": "bar"}]}}"#);
+        // A scalar at the index is replaced by a map, in place, even when the key ends.
+        assert_eq!(set_ok("x=1,a[0]=x,a[0]."), r#"{"a": [{}], "x": 1i64}"#);
+        assert_eq!(set_ok("a[0]=x,a[0].b=y"), r#"{"a": [{"b": "y"}]}"#);
+        assert_eq!(set_ok("a[65536]=1").len() > 65536, true);
+    }
+
+    #[test]
+    fn parse_into_existing() {
+        let mut m = base("outer:\n  inner1: overwrite\n  inner2: value2\n");
+        parse_set("outer.inner1=value1,outer.inner3=value3,outer.inner4=4", &mut m).unwrap();
+        assert_eq!(
+            show(&m),
+            r#"{"outer": {"inner1": "value1", "inner2": "value2", "inner3": "value3", "inner4": 4i64}}"#
+        );
+
+        let mut m = Map::new();
+        parse_set("listOuter[0][0].type=listValue", &mut m).unwrap();
+        parse_set("listOuter[0][0].status=alive", &mut m).unwrap();
+        assert_eq!(show(&m), r#"{"listOuter": [[{"status": "alive", "type": "listValue"}]]}"#);
+
+        let mut m = Map::new();
+        parse_set("listOuter[0][0].type=listValue", &mut m).unwrap();
+        parse_set("listOuter[1][0].status=alive", &mut m).unwrap();
+        assert_eq!(show(&m), r#"{"listOuter": [[{"type": "listValue"}], [{"status": "alive"}]]}"#);
+
+        let mut m = base("listOuter:\n- - - exited: old\n");
+        parse_set("listOuter[0][1][0].type=listValue", &mut m).unwrap();
+        parse_set("listOuter[0][0][1].status=alive", &mut m).unwrap();
+        assert_eq!(
+            show(&m),
+            r#"{"listOuter": [[[{"exited": "old"}, {"status": "alive"}], [{"type": "listValue"}]]]}"#
+        );
+
+        // Lists from value files are index-patched.
+        let mut m = base("a: [1, 2]\n");
+        parse_set("a[1]=x", &mut m).unwrap();
+        assert_eq!(show(&m), r#"{"a": [1.0f, "x"]}"#);
+    }
+
+    #[test]
+    fn set_string() {
+        let mut m = base("outer:\n  inner1: overwrite\n  inner2: value2\n");
+        parse_set_string("outer.inner1=1,outer.inner3=3", &mut m).unwrap();
+        assert_eq!(show(&m), r#"{"outer": {"inner1": "1", "inner2": "value2", "inner3": "3"}}"#);
+        let mut m = Map::new();
+        parse_set_string("long=1234567890,b=true,n=null,z=0,l={1,true}", &mut m).unwrap();
+        assert_eq!(
+            show(&m),
+            r#"{"b": "true", "l": ["1", "true"], "long": "1234567890", "n": "null", "z": "0"}"#
+        );
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(set_err("name1=value1,,,,name2=value2,"), r#"key "" has no value (cannot end with ,)"#);
+        assert_eq!(set_err("name1,name2="), r#"key "name1" has no value (cannot end with ,)"#);
+        assert_eq!(set_err("name1,name2"), r#"key "name1" has no value (cannot end with ,)"#);
+        assert_eq!(set_err("name1.name2"), r#"key "name2" has no value"#);
+        assert_eq!(set_err("name1.=name2"), r#"key map "name1" has no value"#);
+        assert_eq!(set_err("name1.,name2"), r#"key "" has no value (cannot end with ,)"#);
+        assert_eq!(set_err("name1={1021,902"), "list must terminate with '}'");
+        assert_eq!(set_err("list[0].foo=bar,list[-30].hello=world"), "negative -30 index not allowed");
+        assert_eq!(set_err("list[0]=foo,list[-20]=bar"), "negative -20 index not allowed");
+        assert_eq!(
+            set_err("illegal[0]name.foo=bar"),
+            "unexpected data at end of array index: ['n' 'a' 'm' 'e']"
+        );
+        assert_eq!(
+            set_err("]={}]."),
+            "unable to parse key: interface conversion: interface {} is []interface {}, not map[string]interface {}"
+        );
+        assert_eq!(
+            set_err("a=1,a.b=2"),
+            "unable to parse key: interface conversion: interface {} is int64, not map[string]interface {}"
+        );
+        assert_eq!(
+            set_err("a=null,a[0]=2"),
+            "unable to parse key: interface conversion: interface {} is nil, not []interface {}"
+        );
+        assert_eq!(
+            set_err("a[0]=x,a[0][0]=1"),
+            "unable to parse key: interface conversion: interface {} is string, not []interface {}"
+        );
+        assert_eq!(
+            set_err("a[70000]=1"),
+            "index of 70000 is greater than maximum supported index of 65536"
+        );
+        assert_eq!(
+            set_err("a[x]=1"),
+            r#"error parsing index: strconv.Atoi: parsing "x": invalid syntax"#
+        );
+        assert_eq!(
+            set_err("a[99999999999999999999]=1"),
+            r#"error parsing index: strconv.Atoi: parsing "99999999999999999999": value out of range"#
+        );
+        let deep: String = (1..=32).map(|i| format!("name{i}.")).collect::<String>() + "x=value";
+        assert_eq!(
+            set_err(&deep),
+            "value name nested level is greater than maximum supported nested level of 30"
+        );
+        let ok: String = (1..=30).map(|i| format!("n{i}.")).collect::<String>() + "x=v";
+        set_ok(&ok);
+    }
+
+    #[test]
+    fn kiln_bounds() {
+        let deep = "a".to_string() + &"[0]".repeat(100_000) + "=1";
+        assert!(set_err(&deep).contains("kiln's limit"));
+        let many: String = (0..100).map(|i| format!("k{i}[65536]=1,")).collect();
+        assert!(set_err(&many).contains("kiln's limit"));
+        let mut m = Map::new();
+        let deep_json = "a=".to_string() + &"[".repeat(20_000);
+        assert!(parse_set_json(&deep_json, &mut m).is_err());
+    }
+
+    #[test]
+    fn json_values() {
+        let mut m = base("outer:\n  inner1: overwrite\n  inner2: value2\n");
+        parse_set_json(
+            r#"outer.inner1="1",outer.inner3=3,outer.inner4=true,outer.inner5="true""#,
+            &mut m,
+        )
+        .unwrap();
+        assert_eq!(
+            show(&m),
+            r#"{"outer": {"inner1": "1", "inner2": "value2", "inner3": 3.0f, "inner4": true, "inner5": "true"}}"#
+        );
+        let mut m = base("outer:\n  inner1: {x: overwrite}\n  inner2: value2\n");
+        parse_set_json(
+            r#"outer.inner1=,outer.inner3={"aa":"1","bb":2,"cc":[1,2,3]},outer.inner3.cc[1]=null"#,
+            &mut m,
+        )
+        .unwrap();
+        assert_eq!(
+            show(&m),
+            r#"{"outer": {"inner1": nil, "inner2": "value2", "inner3": {"aa": "1", "bb": 2.0f, "cc": [1.0f, nil, 3.0f]}}}"#
+        );
+        assert_eq!(json_ok("a=1 b=2"), r#"{"a": 1.0f, "b": 2.0f}"#);
+        assert_eq!(json_ok(r#"a=[1,2],b={"x":null}"#), r#"{"a": [1.0f, 2.0f], "b": {"x": nil}}"#);
+        assert_eq!(json_ok("a[1]=true,b=  "), r#"{"a": [nil, true], "b": nil}"#);
+        assert_eq!(json_ok("a.b[0]=1e3"), r#"{"a": {"b": [1000.0f]}}"#);
+        assert_eq!(json_ok(r#"s="\u00e9\ud83d\ude00\ud800x""#), "{\"s\": \"é😀\u{FFFD}x\"}");
+        let mut m = Map::new();
+        assert_eq!(parse_set_json("a=1x", &mut m).unwrap_err(), r#"key "x" has no value"#);
+        assert_eq!(parse_set_json("a=tru", &mut m).unwrap_err(), "unexpected EOF");
+        assert_eq!(
+            parse_set_json("a=x", &mut m).unwrap_err(),
+            "invalid character 'x' looking for beginning of value"
+        );
+        assert!(parse_set_json(r#"outer.inner5={"A":"1"}]"#, &mut m).is_err());
+        assert!(parse_set_json("a=1e400", &mut m).is_err());
+    }
+
+    #[test]
+    fn literal() {
+        assert_eq!(literal_ok("a,b=c,d"), r#"{"a,b": "c,d"}"#);
+        assert_eq!(literal_ok("a.b[1]=x=y"), r#"{"a": {"b": [nil, "x=y"]}}"#);
+        assert_eq!(literal_ok("a[0]"), r#"{"a": []}"#);
+        assert_eq!(literal_ok("a=1,b=true\\,{x}"), r#"{"a": "1,b=true\\,{x}"}"#);
+        assert_eq!(literal_ok("a[0][1].b=null"), r#"{"a": [[nil, {"b": "null"}]]}"#);
+        let mut m = Map::new();
+        assert_eq!(parse_set_literal("a", &mut m).unwrap_err(), r#"key "a" has no value"#);
+        let mut m = base("a: 1\n");
+        assert_eq!(
+            parse_set_literal("a.b=2", &mut m).unwrap_err(),
+            "unable to parse key: interface conversion: interface {} is float64, not map[string]interface {}"
+        );
+    }
+
+    #[test]
+    fn file_values() {
+        let read = |p: &str| -> Result<String, String> {
+            match p {
+                "path1" => Ok("value1".into()),
+                "p2" => Ok("two\n".into()),
+                _ => Err(format!("open {p}: no such file or directory")),
+            }
+        };
+        let mut m = Map::new();
+        parse_set_file("name1=path1,l={path1,p2}", &mut m, &read).unwrap();
+        assert_eq!(show(&m), r#"{"l": ["value1", "two\n"], "name1": "value1"}"#);
+        assert_eq!(
+            parse_set_file("x=nope", &mut m, &read).unwrap_err(),
+            "open nope: no such file or directory"
+        );
+    }
+
+    #[test]
+    fn merge_values_order_and_errors() {
+        let files = |p: &str| -> Result<String, String> {
+            match p {
+                "a.yaml" => Ok("a: 1\nm:\n  x: 1\n  w: 1\n---\nb: from-a\n".into()),
+                "b.yaml" => Ok("m:\n  w: 2\nl: [1]\n".into()),
+                "bad.yaml" => Ok("a: [\n".into()),
+                "f.txt" => Ok("file-content".into()),
+                _ => Err(format!("open {p}: no such file or directory")),
+            }
+        };
+        let opts = ValueOptions {
+            value_files: vec!["a.yaml".into(), "b.yaml".into()],
+            set_json: vec![r#"{"j": {"k": 1}, "m": {"z": 3}}"#.into(), "s=\"json\"".into()],
+            set: vec!["s=set,n=5".into()],
+            set_string: vec!["n=6".into()],
+            set_file: vec!["f=f.txt".into()],
+            set_literal: vec!["f=lit,eral".into()],
+        };
+        let m = opts.merge_values(&files).unwrap();
+        assert_eq!(
+            show(&m),
+            r#"{"a": 1.0f, "b": "from-a", "f": "lit,eral", "j": {"k": 1.0f}, "l": [1.0f], "m": {"w": 2.0f, "x": 1.0f, "z": 3.0f}, "n": "6", "s": "set"}"#
+        );
+        let err = |o: ValueOptions| o.merge_values(&files).unwrap_err();
+        assert_eq!(
+            err(ValueOptions { value_files: vec!["nope.yaml".into()], ..Default::default() }),
+            "open nope.yaml: no such file or directory"
+        );
+        assert!(err(ValueOptions { value_files: vec!["bad.yaml".into()], ..Default::default() })
+            .starts_with("failed to parse bad.yaml: "));
+        assert_eq!(
+            err(ValueOptions { set_json: vec!["{bad".into()], ..Default::default() }),
+            "failed parsing --set-json data JSON: {bad"
+        );
+        assert_eq!(
+            err(ValueOptions { set_json: vec!["a=tru".into()], ..Default::default() }),
+            "failed parsing --set-json data a=tru"
+        );
+        assert_eq!(
+            err(ValueOptions { set: vec!["a".into()], ..Default::default() }),
+            r#"failed parsing --set data: key "a" has no value"#
+        );
+        assert_eq!(
+            err(ValueOptions { set_string: vec!["a,".into()], ..Default::default() }),
+            r#"failed parsing --set-string data: key "a" has no value (cannot end with ,)"#
+        );
+        assert_eq!(
+            err(ValueOptions { set_file: vec!["a=nope".into()], ..Default::default() }),
+            "failed parsing --set-file data: open nope: no such file or directory"
+        );
+        assert_eq!(
+            err(ValueOptions { set_literal: vec!["a".into()], ..Default::default() }),
+            r#"failed parsing --set-literal data: key "a" has no value"#
+        );
     }
 }

@@ -1,0 +1,270 @@
+//! `kiln compile`: which clusters to build (from flags or `kiln.toml`), building them in
+//! parallel, and writing the rendered tree.
+
+use std::path::{Path, PathBuf};
+
+use kiln_argocd::{ClusterFacts, ClusterResult, Repo, Status};
+use kiln_gotmpl::Value;
+use rayon::prelude::*;
+
+use crate::config::Config;
+
+/// Kubernetes version used when neither flags nor `kiln.toml` give one: Helm v4.2.3's
+/// default (`.Capabilities.KubeVersion` of `helm template`).
+pub const DEFAULT_KUBE_VERSION: &str = "1.36.0";
+
+/// What to compile (the resolved `kiln compile` arguments).
+#[derive(Debug, Clone, Default)]
+pub struct CompileRequest {
+    /// The monorepo root.
+    pub repo: PathBuf,
+    /// Root Application files; each is one cluster named after the file stem. Empty: the
+    /// clusters of `kiln.toml`.
+    pub roots: Vec<PathBuf>,
+    /// Extra repoURLs meaning "this repository".
+    pub repo_urls: Vec<String>,
+    /// Kubernetes version for every cluster (overrides `kiln.toml`).
+    pub kube_version: Option<String>,
+    /// Extra API versions for every cluster (added to `kiln.toml`'s).
+    pub api_versions: Vec<String>,
+}
+
+/// A usage or input problem (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{0}")]
+    Config(#[from] crate::config::ConfigError),
+    #[error("{path}: {message}")]
+    Root { path: PathBuf, message: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// One cluster to compile.
+#[derive(Debug, Clone)]
+pub struct ClusterPlan {
+    pub facts: ClusterFacts,
+    pub roots: Vec<Value>,
+}
+
+/// Resolves the request into a repository and cluster plans.
+pub fn plan(req: &CompileRequest) -> Result<(Repo, Vec<ClusterPlan>, Option<Config>), InputError> {
+    if !req.repo.is_dir() {
+        return Err(InputError::Other(format!(
+            "repository directory not found: {}",
+            req.repo.display()
+        )));
+    }
+    let config = Config::load(&req.repo)?;
+    let mut urls: Vec<String> = config
+        .as_ref()
+        .map(|c| c.repo_urls.clone())
+        .unwrap_or_default();
+    urls.extend(req.repo_urls.iter().cloned());
+
+    let mut plans = Vec::new();
+    if !req.roots.is_empty() {
+        for path in &req.roots {
+            let root = read_root(path)?;
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "cluster".into());
+            plans.push(ClusterPlan {
+                facts: ClusterFacts {
+                    name,
+                    root_file: file_name(path),
+                    kube_version: req
+                        .kube_version
+                        .clone()
+                        .unwrap_or_else(|| DEFAULT_KUBE_VERSION.into()),
+                    api_versions: split_api_versions(&req.api_versions),
+                },
+                roots: vec![root],
+            });
+        }
+    } else if let Some(cfg) = &config {
+        for (name, c) in &cfg.clusters {
+            if c.roots.is_empty() {
+                return Err(InputError::Other(format!(
+                    "kiln.toml: cluster {name} has no roots"
+                )));
+            }
+            let mut roots = Vec::new();
+            for r in &c.roots {
+                roots.push(read_root(&req.repo.join(r))?);
+            }
+            let mut apis = c.api_versions.clone();
+            apis.extend(split_api_versions(&req.api_versions));
+            plans.push(ClusterPlan {
+                facts: ClusterFacts {
+                    name: name.clone(),
+                    root_file: c
+                        .roots
+                        .iter()
+                        .map(|r| file_name(Path::new(r)))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    kube_version: req
+                        .kube_version
+                        .clone()
+                        .or_else(|| c.kube_version.clone())
+                        .unwrap_or_else(|| DEFAULT_KUBE_VERSION.into()),
+                    api_versions: apis,
+                },
+                roots,
+            });
+        }
+    } else {
+        return Err(InputError::Other(format!(
+            "no clusters: give root Applications with --root FILE, or list them in {}/kiln.toml",
+            req.repo.display()
+        )));
+    }
+    for p in &mut plans {
+        p.facts.kube_version = p.facts.kube_version.trim_start_matches('v').to_string();
+        for root in &p.roots {
+            for url in root_repo_urls(root) {
+                if !urls.contains(&url) {
+                    urls.push(url);
+                }
+            }
+        }
+    }
+    let name = config.as_ref().and_then(|c| c.name.clone());
+    let repo = Repo::new(&req.repo, &urls, name)
+        .map_err(|e| InputError::Other(format!("{}: {e}", req.repo.display())))?;
+    Ok((repo, plans, config))
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn split_api_versions(v: &[String]) -> Vec<String> {
+    v.iter()
+        .flat_map(|a| a.split(','))
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The repoURLs of a root Application's sources (they denote this repository).
+fn root_repo_urls(root: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let spec = kiln_argocd::tree::get(root, &["spec"]).unwrap_or(Value::Nil);
+    let mut sources = kiln_argocd::tree::get_list(&spec, &["sources"]).unwrap_or_default();
+    if let Some(s) = kiln_argocd::tree::get(&spec, &["source"]) {
+        sources.insert(0, s);
+    }
+    for s in sources {
+        if kiln_argocd::tree::get_str(&s, &["chart"]).is_some() {
+            continue;
+        }
+        if let Some(u) = kiln_argocd::tree::get_str(&s, &["repoURL"]) {
+            out.push(u);
+        }
+    }
+    out
+}
+
+/// Reads a root Application file: exactly one `Application` document.
+fn read_root(path: &Path) -> Result<Value, InputError> {
+    let text = std::fs::read_to_string(path).map_err(|e| InputError::Root {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut apps = Vec::new();
+    for doc in kiln_encoding::parse_documents(&text) {
+        let doc = doc.map_err(|e| InputError::Root {
+            path: path.to_path_buf(),
+            message: match e.position {
+                Some(p) => format!("line {}: {}", p.line, e.message),
+                None => e.message,
+            },
+        })?;
+        if kiln_argocd::tree::get_str(&doc.value, &["kind"]).as_deref() == Some("Application") {
+            apps.push(doc.value);
+        }
+    }
+    if apps.len() != 1 {
+        return Err(InputError::Root {
+            path: path.to_path_buf(),
+            message: format!(
+                "expected exactly one Application document, found {}",
+                apps.len()
+            ),
+        });
+    }
+    Ok(apps.remove(0))
+}
+
+/// Compiles every planned cluster, in parallel; results are in plan order.
+pub fn compile(repo: &Repo, plans: &[ClusterPlan]) -> Vec<ClusterResult> {
+    plans
+        .par_iter()
+        .map(|p| kiln_argocd::fleet::compile_roots(repo, &p.facts, &p.roots))
+        .collect()
+}
+
+/// Whether every Application rendered (external ones count as fine) and every
+/// ApplicationSet expanded without error.
+pub fn all_ok(results: &[ClusterResult]) -> bool {
+    results.iter().all(|r| {
+        r.apps.iter().all(|a| a.status != Status::Error)
+            && r.appsets.iter().all(|a| a.errors.is_empty())
+    })
+}
+
+/// Writes the rendered tree: `OUT/<cluster>/<app>/manifest.yaml` and
+/// `OUT/<cluster>/fleet.json`. The tree is built beside `out` and swapped in, so a
+/// failure never leaves a half-written tree, and nothing outside `out` is touched.
+pub fn write_tree(out: &Path, results: &[ClusterResult]) -> std::io::Result<()> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let base = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "rendered".into());
+    let tmp = parent.join(format!(".{base}.kiln-new-{}", std::process::id()));
+    let old = parent.join(format!(".{base}.kiln-old-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp)?;
+    }
+    std::fs::create_dir_all(&tmp)?;
+    let written = (|| {
+        for r in results {
+            let cdir = tmp.join(&r.facts.name);
+            std::fs::create_dir_all(&cdir)?;
+            for (dir, text) in r.manifests() {
+                let adir = cdir.join(dir);
+                std::fs::create_dir_all(&adir)?;
+                std::fs::write(adir.join("manifest.yaml"), text)?;
+            }
+            std::fs::write(cdir.join("fleet.json"), r.fleet_json())?;
+        }
+        Ok::<(), std::io::Error>(())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if out.exists() {
+        std::fs::rename(out, &old)?;
+    }
+    if let Err(e) = std::fs::rename(&tmp, out) {
+        if old.exists() {
+            let _ = std::fs::rename(&old, out);
+        }
+        return Err(e);
+    }
+    if old.exists() {
+        std::fs::remove_dir_all(&old)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! `kiln.toml`: the monorepo's clusters (their root Applications and the facts Argo CD
+//! would read from the live cluster) and the repoURLs that mean "this repository".
+//!
+//! ```toml
+//! repo-urls = ["https://github.com/org/gitops"]
+//! output = "rendered"
+//!
+//! [clusters.home]
+//! roots = ["clusters/home.yaml"]
+//! kube-version = "1.31.0"
+//! api-versions = ["route.openshift.io/v1"]
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The name of the configuration file at the repository root.
+pub const CONFIG_FILE: &str = "kiln.toml";
+
+/// `kiln.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// repoURLs that denote this repository (root Applications' repoURLs are added).
+    #[serde(default)]
+    pub repo_urls: Vec<String>,
+    /// Where `kiln compile` writes the rendered tree (relative to the repository root).
+    pub output: Option<String>,
+    /// The repository's name in `fleet.json` (default: the directory name).
+    pub name: Option<String>,
+    /// Clusters by name.
+    #[serde(default)]
+    pub clusters: BTreeMap<String, ClusterConfig>,
+}
+
+/// One cluster of `kiln.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ClusterConfig {
+    /// Root Application files (repository-relative), applied by hand on the cluster.
+    pub roots: Vec<String>,
+    /// Kubernetes version (`.Capabilities.KubeVersion`), e.g. `1.31.0`.
+    pub kube_version: Option<String>,
+    /// Extra API versions (`.Capabilities.APIVersions`).
+    #[serde(default)]
+    pub api_versions: Vec<String>,
+    /// The cluster's API server URL (informational for now).
+    pub server: Option<String>,
+    /// Cluster labels (informational for now).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// Why `kiln.toml` could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+}
+
+impl Config {
+    /// Reads `kiln.toml` from the repository root; `Ok(None)` when there is none.
+    pub fn load(repo_root: &Path) -> Result<Option<Config>, ConfigError> {
+        let path = repo_root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        toml::from_str(&text)
+            .map(Some)
+            .map_err(|e| ConfigError::Parse {
+                path,
+                message: e.to_string(),
+            })
+    }
+}

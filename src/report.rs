@@ -1,0 +1,50 @@
+//! What `kiln compile` prints: errors (with the file and line they point at) on stderr,
+//! a summary table on stdout.
+
+use std::path::Path;
+
+use kiln_argocd::{ClusterResult, Status};
+
+/// Prints every failed Application and ApplicationSet error to stderr.
+pub fn print_errors(results: &[ClusterResult]) {
+    for r in results {
+        for a in r.apps.iter().filter(|a| a.status == Status::Error) {
+            let msg = a.message.as_deref().unwrap_or("failed");
+            eprintln!("error: {}/{}: rendering failed", r.facts.name, a.name);
+            if let Some(loc) = &a.error_location {
+                eprintln!("  --> {loc}");
+            }
+            for line in msg.lines() {
+                eprintln!("  | {line}");
+            }
+        }
+        for s in &r.appsets {
+            for e in &s.errors {
+                eprintln!("error: {}/ApplicationSet {}: {e}", r.facts.name, s.name);
+            }
+        }
+    }
+}
+
+/// Prints one line per cluster: applications, rendered, external, errored,
+/// ApplicationSets and objects.
+pub fn print_summary(results: &[ClusterResult], out: &Path) {
+    println!(
+        "{:<20} {:>6} {:>9} {:>9} {:>8} {:>8} {:>8}",
+        "cluster", "apps", "rendered", "external", "errored", "appsets", "objects"
+    );
+    for r in results {
+        let count = |s: Status| r.apps.iter().filter(|a| a.status == s).count();
+        println!(
+            "{:<20} {:>6} {:>9} {:>9} {:>8} {:>8} {:>8}",
+            r.facts.name,
+            r.apps.len(),
+            count(Status::Rendered),
+            count(Status::External),
+            count(Status::Error),
+            r.appsets.len(),
+            r.objects.len()
+        );
+    }
+    println!("wrote {}", out.display());
+}
