@@ -114,7 +114,8 @@ fn generator_kind(gen: &Value) -> Result<(&'static str, Value), String> {
 
 /// Parameter sets of one generator.
 fn generate(gen: &Value, appset_name: &str, t: &mut Templater) -> Result<Vec<Value>, String> {
-    let (kind, body) = generator_kind(gen).map_err(|e| format!("ApplicationSet {appset_name} {e}"))?;
+    let (kind, body) =
+        generator_kind(gen).map_err(|e| format!("ApplicationSet {appset_name} {e}"))?;
     let params = match kind {
         "list" => gen_list(&body, t.is_go())?,
         other => {
@@ -208,7 +209,9 @@ fn mergo_fill(dst: &Map, src: &Map) -> Map {
 /// Argo's `mergeGeneratorTemplate`: the generator's own `template` wins over
 /// `spec.template`, which fills what it leaves empty.
 fn merged_template(spec: &Value, gen: &Value) -> Value {
-    let base = tree::get(spec, &["template"]).unwrap_or_else(Value::empty_map).deep_copy();
+    let base = tree::get(spec, &["template"])
+        .unwrap_or_else(Value::empty_map)
+        .deep_copy();
     let own = generator_kind(gen)
         .ok()
         .and_then(|(_, body)| tree::get(&body, &["template"]));
@@ -272,8 +275,8 @@ fn render_apps(
             tmpl_app.deep_copy()
         } else {
             let app = t.deep_replace(&tmpl_app, p)?;
-            let has_finalizers = tree::get_list(&app, &["metadata", "finalizers"])
-                .is_some_and(|f| !f.is_empty());
+            let has_finalizers =
+                tree::get_list(&app, &["metadata", "finalizers"]).is_some_and(|f| !f.is_empty());
             if !has_finalizers && !preserve {
                 tree::set(
                     &app,
@@ -296,7 +299,9 @@ fn render_apps(
                 };
                 let project = tree::get(&app, &["spec", "project"]);
                 let patched = merge_patch(&app, &patch);
-                if let Some(spec) = tree::get(&patched, &["spec"]).and_then(|s| s.as_map_ref().cloned()) {
+                if let Some(spec) =
+                    tree::get(&patched, &["spec"]).and_then(|s| s.as_map_ref().cloned())
+                {
                     match project {
                         Some(p) => {
                             spec.insert("project".into(), p);

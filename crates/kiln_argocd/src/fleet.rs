@@ -257,7 +257,9 @@ impl Walk<'_> {
         let name = tree::get_str(obj, &["metadata", "name"]).unwrap_or_default();
         let ns = tree::get_str(obj, &["metadata", "namespace"]).unwrap_or(item.default_ns.clone());
         let key = (ns.clone(), name.clone());
-        let spec = tree::get(obj, &["spec"]).filter(|s| s.as_map().is_some()).unwrap_or_else(Value::empty_map);
+        let spec = tree::get(obj, &["spec"])
+            .filter(|s| s.as_map().is_some())
+            .unwrap_or_else(Value::empty_map);
         let in_ancestry = item.ancestry.contains(&key);
         if in_ancestry || self.index.contains_key(&key) {
             if let Some(&i) = self.index.get(&key) {
@@ -278,7 +280,10 @@ impl Walk<'_> {
                 _ => None,
             })
             .collect();
-        let sync_wave = match tree::get(obj, &["metadata", "annotations", "argocd.argoproj.io/sync-wave"]) {
+        let sync_wave = match tree::get(
+            obj,
+            &["metadata", "annotations", "argocd.argoproj.io/sync-wave"],
+        ) {
             Some(Value::String(s)) => s.to_string(),
             Some(other) => {
                 let mut s = String::new();
@@ -315,13 +320,14 @@ impl Walk<'_> {
             self.apps.push(rec);
             return;
         }
-        let sources: Vec<Value> = match tree::get_list(&spec, &["sources"]).filter(|l| !l.is_empty()) {
-            Some(l) => l,
-            None => tree::get(&spec, &["source"])
-                .filter(|s| s.as_map().is_some_and(|m| !m.is_empty()))
-                .into_iter()
-                .collect(),
-        };
+        let sources: Vec<Value> =
+            match tree::get_list(&spec, &["sources"]).filter(|l| !l.is_empty()) {
+                Some(l) => l,
+                None => tree::get(&spec, &["source"])
+                    .filter(|s| s.as_map().is_some_and(|m| !m.is_empty()))
+                    .into_iter()
+                    .collect(),
+            };
         if sources.is_empty() {
             rec.message = Some("Application has no source".into());
             self.apps.push(rec);
@@ -350,7 +356,10 @@ impl Walk<'_> {
         }
         rec.status = Status::Rendered;
         rec.object_count = rendered.docs.iter().filter(|d| d.obj.is_some()).count();
-        let dest_ns = dest.get("namespace").and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+        let dest_ns = dest
+            .get("namespace")
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
         let label = format!("Application/{ns}/{name}");
         let mut ancestry = item.ancestry.clone();
         ancestry.push(key);
@@ -398,9 +407,18 @@ impl Walk<'_> {
         self.apps.push(rec);
     }
 
-    fn process_appset(&mut self, obj: &Value, ns: &str, parent: &str, ancestry: &[(String, String)]) {
+    fn process_appset(
+        &mut self,
+        obj: &Value,
+        ns: &str,
+        parent: &str,
+        ancestry: &[(String, String)],
+    ) {
         let name = tree::get_str(obj, &["metadata", "name"]).unwrap_or_default();
-        let go = matches!(tree::get(obj, &["spec", "goTemplate"]), Some(Value::Bool(true)));
+        let go = matches!(
+            tree::get(obj, &["spec", "goTemplate"]),
+            Some(Value::Bool(true))
+        );
         let exp = appset::expand(obj, ns);
         let generated = exp
             .applications
@@ -496,7 +514,13 @@ impl ClusterResult {
             .with("kubeVersion", self.facts.kube_version.as_str())
             .with(
                 "apiVersions",
-                Json::Arr(self.facts.api_versions.iter().map(|a| Json::from(a.as_str())).collect()),
+                Json::Arr(
+                    self.facts
+                        .api_versions
+                        .iter()
+                        .map(|a| Json::from(a.as_str()))
+                        .collect(),
+                ),
             )
             .with("summary", self.summary())
             .with("applications", Json::Arr(apps))
@@ -543,7 +567,10 @@ fn app_json(a: &AppRecord) -> Json {
         .with("project", Json::from_value(&a.project))
         .with("destination", dest)
         .with("syncWave", a.sync_wave.as_str())
-        .with("sources", Json::Arr(a.sources.iter().map(SourceRecord::to_json).collect()))
+        .with(
+            "sources",
+            Json::Arr(a.sources.iter().map(SourceRecord::to_json).collect()),
+        )
         .with("status", a.status.as_str())
         .with("message", a.message.clone())
         .with("objectCount", a.object_count)

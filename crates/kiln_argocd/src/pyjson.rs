@@ -160,7 +160,11 @@ fn python_float_repr(f: f64) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if f > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     let s = kiln_gotmpl::fmt::format_float(f, b'e', -1);
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));

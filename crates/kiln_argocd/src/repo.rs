@@ -97,7 +97,10 @@ impl Repo {
     pub fn resolve(&self, base: &str, rel: &str) -> Option<String> {
         let mut parts: Vec<String> = Vec::new();
         let start = if rel.starts_with('/') { "" } else { base };
-        for p in Path::new(start).join(rel.trim_start_matches('/')).components() {
+        for p in Path::new(start)
+            .join(rel.trim_start_matches('/'))
+            .components()
+        {
             match p {
                 Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
                 Component::ParentDir => {

@@ -49,7 +49,9 @@ impl ValueSource {
                 }
             }
             ValueSource::ValueFile { file, missing } => {
-                let j = Json::obj().with("kind", "valueFile").with("file", file.as_str());
+                let j = Json::obj()
+                    .with("kind", "valueFile")
+                    .with("file", file.as_str());
                 if *missing {
                     j.with("missing", true).with("ignored", true)
                 } else {
@@ -111,10 +113,16 @@ impl SourceRecord {
             j.push("namespace", n.as_str());
         }
         if let Some(vs) = &self.value_sources {
-            j.push("valueSources", Json::Arr(vs.iter().map(ValueSource::to_json).collect()));
+            j.push(
+                "valueSources",
+                Json::Arr(vs.iter().map(ValueSource::to_json).collect()),
+            );
         }
         if let Some(f) = &self.files {
-            j.push("files", Json::Arr(f.iter().map(|s| Json::from(s.as_str())).collect()));
+            j.push(
+                "files",
+                Json::Arr(f.iter().map(|s| Json::from(s.as_str())).collect()),
+            );
         }
         j
     }
@@ -173,18 +181,21 @@ pub fn render_sources(ctx: &AppContext<'_>, sources: &[Value]) -> Rendered {
         out.any_local = true;
         match render_source(ctx, src, &mut rec, &local_refs) {
             Ok(docs) => out.docs.extend(docs),
-            Err(SourceError { message: e, location }) => {
+            Err(SourceError {
+                message: e,
+                location,
+            }) => {
                 if out.error_location.is_none() {
                     out.error_location = location;
                 }
                 out.errors.push(if sources.len() > 1 {
-                format!(
-                    "source[{idx}] {}: {e}",
-                    tree::get_str(src, &["path"]).unwrap_or_else(|| "None".into())
-                )
-            } else {
-                e
-            })
+                    format!(
+                        "source[{idx}] {}: {e}",
+                        tree::get_str(src, &["path"]).unwrap_or_else(|| "None".into())
+                    )
+                } else {
+                    e
+                })
             }
         }
         out.records.push(rec);
@@ -261,7 +272,8 @@ fn validate_release_name(name: &str) -> Result<(), String> {
     }
     let label_ok = |l: &str| {
         !l.is_empty()
-            && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !l.starts_with('-')
             && !l.ends_with('-')
     };
@@ -331,7 +343,9 @@ fn render_helm(
     app_dir: &str,
     local_refs: &HashSet<String>,
 ) -> Result<Vec<Doc>, SourceError> {
-    let h = tree::get(src, &["helm"]).filter(|v| v.as_map().is_some()).unwrap_or_else(Value::empty_map);
+    let h = tree::get(src, &["helm"])
+        .filter(|v| v.as_map().is_some())
+        .unwrap_or_else(Value::empty_map);
     let release = tree::get_str(&h, &["releaseName"]).unwrap_or_else(|| ctx.app_name.to_string());
     let namespace = tree::get_str(&h, &["namespace"])
         .or_else(|| tree::get_str(ctx.spec, &["destination", "namespace"]))
@@ -343,10 +357,18 @@ fn render_helm(
     let api_versions: Vec<String> = tree::get_list(&h, &["apiVersions"])
         .or_else(|| tree::get_list(src, &["apiVersions"]))
         .filter(|l| !l.is_empty())
-        .map(|l| l.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .map(|l| {
+            l.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_else(|| ctx.api_versions.to_vec());
     let target_rev = tree::get_str(src, &["targetRevision"]).unwrap_or_default();
-    let rev = if target_rev.is_empty() { "HEAD".to_string() } else { target_rev.clone() };
+    let rev = if target_rev.is_empty() {
+        "HEAD".to_string()
+    } else {
+        target_rev.clone()
+    };
     let env: Vec<(&str, String)> = vec![
         ("ARGOCD_APP_NAME", ctx.app_name.to_string()),
         (
@@ -376,9 +398,17 @@ fn render_helm(
     let mut vs = Vec::new();
     let chart_values = format!("{}/values.yaml", app_dir.trim_start_matches("./"));
     let chart_values = chart_values.trim_start_matches("./").to_string();
-    let chart_values = if app_dir == "." { "values.yaml".to_string() } else { chart_values };
+    let chart_values = if app_dir == "." {
+        "values.yaml".to_string()
+    } else {
+        chart_values
+    };
     vs.push(ValueSource::Chart {
-        file: ctx.repo.path(&chart_values).is_file().then_some(chart_values),
+        file: ctx
+            .repo
+            .path(&chart_values)
+            .is_file()
+            .then_some(chart_values),
     });
     let result = (|| -> Result<Vec<Doc>, SourceError> {
         let mut user = Map::new();
@@ -397,7 +427,11 @@ fn render_helm(
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
                 {
-                    return Err(format!("remote value file {} is not fetched by kiln", py_repr(&raw_s)).into());
+                    return Err(format!(
+                        "remote value file {} is not fetched by kiln",
+                        py_repr(&raw_s)
+                    )
+                    .into());
                 }
             }
             let full = if let Some(r) = raw_s.strip_prefix('$') {
@@ -417,14 +451,16 @@ fn render_helm(
                 ctx.repo.resolve(app_dir, &raw_s)
             };
             let Some(full) = full else {
-                return Err(format!(
-                    "value file '{raw_text}' resolved to outside repository root"
-                )
-                .into());
+                return Err(
+                    format!("value file '{raw_text}' resolved to outside repository root").into(),
+                );
             };
             let path = ctx.repo.path(&full);
             if !path.is_file() {
-                if matches!(tree::get(&h, &["ignoreMissingValueFiles"]), Some(Value::Bool(true))) {
+                if matches!(
+                    tree::get(&h, &["ignoreMissingValueFiles"]),
+                    Some(Value::Bool(true))
+                ) {
                     vs.push(ValueSource::ValueFile {
                         file: full,
                         missing: true,
@@ -480,7 +516,8 @@ fn render_helm(
         })?;
         validate_release_name(&release)
             .map_err(|e| format!("release name {}: {e}", py_repr(&release)))?;
-        let caps = Capabilities::new(Some(&kube_version), &api_versions).map_err(SourceError::from)?;
+        let caps =
+            Capabilities::new(Some(&kube_version), &api_versions).map_err(SourceError::from)?;
         let opts = TemplateOptions {
             render: RenderOptions {
                 release_name: release.clone(),

@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use kiln_gotmpl::{FuncMap, GoError, Map, MapRef, MissingKey, Options, Str, TemplateSet, Ty, Value};
+use kiln_gotmpl::{
+    FuncMap, GoError, Map, MapRef, MissingKey, Options, Str, TemplateSet, Ty, Value,
+};
 
 /// Argo CD's template function map: Sprig's generic map minus `env`, `expandenv` and
 /// `getHostByName`, plus Argo's own functions (utils.go `init`, template_functions.go).
@@ -95,7 +97,13 @@ fn slugify(a: &[Value]) -> Result<Value, GoError> {
     }
     let cleaned: String = s
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let mut collapsed = String::with_capacity(cleaned.len());
     for c in cleaned.chars() {
@@ -161,7 +169,11 @@ impl Templater {
             return Ok(text.to_string());
         }
         let strict = strict.unwrap_or(self.strict);
-        let key = if strict { format!("E{text}") } else { format!("D{text}") };
+        let key = if strict {
+            format!("E{text}")
+        } else {
+            format!("D{text}")
+        };
         let set = self.cache.entry(key).or_insert_with(|| {
             let mut set = TemplateSet::new(
                 "",
@@ -217,10 +229,9 @@ impl Templater {
 /// parameter; anything else stays as written. Text without `{{...}}` on one line is
 /// returned as is.
 pub fn fast_replace(text: &str, params: &Value) -> Result<String, String> {
-    let has_tag = text.lines().any(|l| {
-        l.find("{{")
-            .is_some_and(|i| l[i + 2..].contains("}}"))
-    });
+    let has_tag = text
+        .lines()
+        .any(|l| l.find("{{").is_some_and(|i| l[i + 2..].contains("}}")));
     if !has_tag {
         return Ok(text.to_string());
     }
@@ -260,8 +271,14 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(sanitize_name("My_App.Name-"), "my-app.name");
-        let v = slugify(&[Value::str("Hello World! This is a very long name that goes on")]).unwrap();
-        assert_eq!(v.as_str().unwrap(), "hello-world-this-is-a-very-long-name-that-goes-on");
+        let v = slugify(&[Value::str(
+            "Hello World! This is a very long name that goes on",
+        )])
+        .unwrap();
+        assert_eq!(
+            v.as_str().unwrap(),
+            "hello-world-this-is-a-very-long-name-that-goes-on"
+        );
     }
 
     #[test]
@@ -269,7 +286,10 @@ mod tests {
         let mut m = Map::new();
         m.insert("name".into(), Value::str("a"));
         let p = Value::map(m);
-        assert_eq!(fast_replace("x-{{ name }}-{{nope}}", &p).unwrap(), "x-a-{{nope}}");
+        assert_eq!(
+            fast_replace("x-{{ name }}-{{nope}}", &p).unwrap(),
+            "x-a-{{nope}}"
+        );
         assert_eq!(fast_replace("{{\n}}", &p).unwrap(), "{{\n}}");
     }
 }

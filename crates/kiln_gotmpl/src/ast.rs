@@ -56,7 +56,9 @@ impl Tree {
 
 fn list_is_empty(list: &List) -> bool {
     list.iter().all(|n| match n {
-        Node::Text(t) => t.trim_matches([' ', '\t', '\r', '\n', '\x0b', '\x0c']).is_empty(),
+        Node::Text(t) => t
+            .trim_matches([' ', '\t', '\r', '\n', '\x0b', '\x0c'])
+            .is_empty(),
         Node::Comment => true,
         _ => false,
     })
@@ -159,9 +161,17 @@ pub enum Arg {
     /// `$x.A.B` (idents[0] is the variable name, e.g. `$x`).
     Variable { pos: usize, idents: Vec<Str> },
     /// `(pipeline).A.B`
-    Chain { pos: usize, node: Box<Arg>, idents: Vec<Str> },
+    Chain {
+        pos: usize,
+        node: Box<Arg>,
+        idents: Vec<Str>,
+    },
     /// A function name.
-    Ident { pos: usize, name: Str, func: Option<Arc<Function>> },
+    Ident {
+        pos: usize,
+        name: Str,
+        func: Option<Arc<Function>>,
+    },
     /// `.`
     Dot(usize),
     /// `nil`

@@ -29,17 +29,30 @@ pub fn func_map() -> FuncMap {
         special: Special::Or,
         imp: Arc::new(|_, a| Ok(a.last().cloned().unwrap_or(Value::Nil))),
     });
-    f.add_pure("not", &[Ty::Value], None, |a| Ok(Value::Bool(!a[0].is_true())));
+    f.add_pure("not", &[Ty::Value], None, |a| {
+        Ok(Value::Bool(!a[0].is_true()))
+    });
     f.add_pure("len", &[Ty::Value], None, |a| length(&a[0]));
     f.add_pure("index", &[Ty::Value], v, |a| index(&a[0], &a[1..]));
     f.add_pure("slice", &[Ty::Value], v, |a| slice(&a[0], &a[1..]));
-    f.add_pure("print", &[], Some(Ty::Any), |a| Ok(Value::from(fmt::sprint(a))));
-    f.add_pure("printf", &[Ty::String], Some(Ty::Any), |a| {
-        Ok(Value::from(fmt::sprintf(a[0].as_str().unwrap_or(""), &a[1..])))
+    f.add_pure("print", &[], Some(Ty::Any), |a| {
+        Ok(Value::from(fmt::sprint(a)))
     });
-    f.add_pure("println", &[], Some(Ty::Any), |a| Ok(Value::from(fmt::sprintln(a))));
-    f.add_pure("html", &[], Some(Ty::Any), |a| Ok(Value::from(html_escape(&eval_args(a)))));
-    f.add_pure("js", &[], Some(Ty::Any), |a| Ok(Value::from(js_escape(&eval_args(a)))));
+    f.add_pure("printf", &[Ty::String], Some(Ty::Any), |a| {
+        Ok(Value::from(fmt::sprintf(
+            a[0].as_str().unwrap_or(""),
+            &a[1..],
+        )))
+    });
+    f.add_pure("println", &[], Some(Ty::Any), |a| {
+        Ok(Value::from(fmt::sprintln(a)))
+    });
+    f.add_pure("html", &[], Some(Ty::Any), |a| {
+        Ok(Value::from(html_escape(&eval_args(a))))
+    });
+    f.add_pure("js", &[], Some(Ty::Any), |a| {
+        Ok(Value::from(js_escape(&eval_args(a))))
+    });
     f.add_pure("urlquery", &[], Some(Ty::Any), |a| {
         Ok(Value::from(query_escape(&eval_args(a))))
     });
@@ -50,11 +63,15 @@ pub fn func_map() -> FuncMap {
             other.type_name()
         ))),
     });
-    f.add_pure("eq", &[Ty::Value], v, |a| eq(&a[0], &a[1..]).map(Value::Bool));
+    f.add_pure("eq", &[Ty::Value], v, |a| {
+        eq(&a[0], &a[1..]).map(Value::Bool)
+    });
     f.add_pure("ne", &[Ty::Value, Ty::Value], None, |a| {
         eq(&a[0], &a[1..2]).map(|b| Value::Bool(!b))
     });
-    f.add_pure("lt", &[Ty::Value, Ty::Value], None, |a| lt(&a[0], &a[1]).map(Value::Bool));
+    f.add_pure("lt", &[Ty::Value, Ty::Value], None, |a| {
+        lt(&a[0], &a[1]).map(Value::Bool)
+    });
     f.add_pure("le", &[Ty::Value, Ty::Value], None, |a| {
         Ok(Value::Bool(lt(&a[0], &a[1])? || eq(&a[0], &a[1..2])?))
     });
@@ -133,11 +150,7 @@ fn index(item: &Value, indexes: &[Value]) -> Result<Value, GoError> {
                 let x = index_arg(idx, l.len())?;
                 match l.get(x) {
                     Some(v) => v.clone(),
-                    None => {
-                        return Err(GoError::new(format!(
-                            "reflect: slice index out of range"
-                        )))
-                    }
+                    None => return Err(GoError::new("reflect: slice index out of range")),
                 }
             }
             Value::Bytes(b) => {
@@ -403,7 +416,7 @@ pub fn js_escape(s: &str) -> String {
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04X}", c as u32)),
             c if (c as u32) < 0x80 => out.push(c),
             c => {
-                if is_go_printable(c) {
+                if fmt::is_print(c) {
                     out.push(c)
                 } else {
                     out.push_str(&format!("\\u{:04X}", c as u32))
@@ -412,12 +425,6 @@ pub fn js_escape(s: &str) -> String {
         }
     }
     out
-}
-
-/// Approximation of Go's `unicode.IsPrint` for non-ASCII runes.
-fn is_go_printable(c: char) -> bool {
-    !c.is_control() && !matches!(c as u32, 0x2028 | 0x2029 | 0xFEFF | 0xFFFD..=0xFFFF)
-        && !(c.is_whitespace() && c != ' ')
 }
 
 /// Go's `url.QueryEscape`.

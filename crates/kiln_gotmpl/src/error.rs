@@ -130,12 +130,7 @@ impl ExecError {
         match &self.at {
             Some((file, loc)) => format!(
                 "template: {}:{}:{}: executing {:?} at <{}>: {}",
-                file,
-                loc.line,
-                loc.col,
-                self.template,
-                self.context,
-                self.message
+                file, loc.line, loc.col, self.template, self.context, self.message
             ),
             None => format!("template: {}: {}", self.template, self.message),
         }
@@ -171,8 +166,9 @@ impl std::error::Error for ExecError {}
 pub enum Error {
     /// The template text is not valid.
     Parse(ParseError),
-    /// Executing failed.
-    Exec(ExecError),
+    /// Executing failed (boxed: it is much larger than the success values it travels
+    /// with).
+    Exec(Box<ExecError>),
     /// Other failures (`no template "x" associated with template "y"`).
     Other(GoError),
 }
@@ -208,6 +204,6 @@ impl From<ParseError> for Error {
 
 impl From<ExecError> for Error {
     fn from(e: ExecError) -> Error {
-        Error::Exec(e)
+        Error::Exec(Box::new(e))
     }
 }

@@ -98,13 +98,13 @@ impl State<'_> {
         cause: Option<Arc<GoError>>,
     ) -> Error {
         let src = &self.tmpl.source;
-        Error::Exec(ExecError {
+        Error::Exec(Box::new(ExecError {
             template: self.tmpl.name.to_string(),
             at: Some((src.name.to_string(), src.location(pos))),
             context: context.to_string(),
             message,
             cause,
-        })
+        }))
     }
 
     // ---- variables ----------------------------------------------------------------
@@ -277,7 +277,9 @@ impl State<'_> {
                 for i in 0..(*n).max(0) {
                     ran = true;
                     let elem = RV::concrete(Value::Int(i, *t));
-                    if let Flow::Break = self.range_iteration(b, RV::concrete(Value::Nil), elem, out)? {
+                    if let Flow::Break =
+                        self.range_iteration(b, RV::concrete(Value::Nil), elem, out)?
+                    {
                         break;
                     }
                 }
@@ -293,7 +295,9 @@ impl State<'_> {
                 for i in 0..*n {
                     ran = true;
                     let elem = RV::concrete(Value::Uint(i, *t));
-                    if let Flow::Break = self.range_iteration(b, RV::concrete(Value::Nil), elem, out)? {
+                    if let Flow::Break =
+                        self.range_iteration(b, RV::concrete(Value::Nil), elem, out)?
+                    {
                         break;
                     }
                 }
@@ -436,7 +440,13 @@ impl State<'_> {
         Ok(Value::Nil)
     }
 
-    fn eval_variable(&mut self, dot: &RV, node: &Arg, args: &[Arg], final_: Option<&Value>) -> R<RV> {
+    fn eval_variable(
+        &mut self,
+        dot: &RV,
+        node: &Arg,
+        args: &[Arg],
+        final_: Option<&Value>,
+    ) -> R<RV> {
         let Arg::Variable { pos, idents } = node else {
             return Ok(RV::concrete(Value::Nil));
         };
@@ -452,7 +462,12 @@ impl State<'_> {
     }
 
     fn eval_chain(&mut self, dot: &RV, node: &Arg, args: &[Arg], final_: Option<&Value>) -> R<RV> {
-        let Arg::Chain { pos, node: base, idents } = node else {
+        let Arg::Chain {
+            pos,
+            node: base,
+            idents,
+        } = node
+        else {
             return Ok(RV::concrete(Value::Nil));
         };
         if let Arg::Nil(_) = **base {
@@ -569,7 +584,11 @@ impl State<'_> {
                         iface: elem_iface,
                     }),
                     None => {
-                        let zero = if elem_iface { Value::Nil } else { Value::str("") };
+                        let zero = if elem_iface {
+                            Value::Nil
+                        } else {
+                            Value::str("")
+                        };
                         missing(self, elem_iface, zero)
                     }
                 }
@@ -670,7 +689,7 @@ impl State<'_> {
         ident_node: (usize, &dyn Display),
         args: &[Arg],
         final_: Option<&Value>,
-        invoke: &mut dyn FnMut(&mut State<'_>, &[Value]) -> Result<Value, GoError>,
+        invoke: &mut Invoke<'_>,
     ) -> R<RV> {
         let args = if args.is_empty() { args } else { &args[1..] };
         let params = target.params;
@@ -729,7 +748,7 @@ impl State<'_> {
         }
         if let Some(f) = final_ {
             let t = match target.variadic {
-                Some(vt) if num_in - 1 >= num_fixed => vt,
+                Some(vt) if num_in > num_fixed => vt,
                 _ => params[num_in - 1],
             };
             let (pos, ctx): (usize, &dyn Display) = match args.last() {
@@ -827,6 +846,9 @@ impl State<'_> {
         })
     }
 }
+
+/// How [`State::eval_call`] calls the function or method once arguments are ready.
+type Invoke<'f> = dyn FnMut(&mut State<'_>, &[Value]) -> Result<Value, GoError> + 'f;
 
 /// The callee of [`State::eval_call`].
 struct CallTarget<'a> {
@@ -949,7 +971,8 @@ impl Host for State<'_> {
     }
 
     fn execute_text(&mut self, name: &str, text: &str, data: Value) -> Result<String, GoError> {
-        let trees = parse_trees(&self.set.funcs, name, text).map_err(|e| GoError::new(e.go_text()))?;
+        let trees =
+            parse_trees(&self.set.funcs, name, text).map_err(|e| GoError::new(e.go_text()))?;
         let mut layer = Layer {
             trees: Default::default(),
             parent: Some(self.layer.clone()),

@@ -99,7 +99,13 @@ impl FuncMap {
     }
 
     /// Like [`FuncMap::add`] for functions that do not need the engine.
-    pub fn add_pure<F>(&mut self, name: &str, params: &[Ty], variadic: Option<Ty>, f: F) -> &mut Self
+    pub fn add_pure<F>(
+        &mut self,
+        name: &str,
+        params: &[Ty],
+        variadic: Option<Ty>,
+        f: F,
+    ) -> &mut Self
     where
         F: Fn(&[Value]) -> Result<Value, GoError> + Send + Sync + 'static,
     {
@@ -143,7 +149,9 @@ pub struct NoHost;
 
 impl Host for NoHost {
     fn execute_template(&mut self, name: &str, _data: Value) -> Result<String, GoError> {
-        Err(GoError::new(format!("no template engine to execute {name:?}")))
+        Err(GoError::new(format!(
+            "no template engine to execute {name:?}"
+        )))
     }
 
     fn execute_text(&mut self, _name: &str, _text: &str, _data: Value) -> Result<String, GoError> {

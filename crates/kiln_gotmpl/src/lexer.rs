@@ -397,7 +397,9 @@ impl<'a> Lexer<'a> {
             '.' => {
                 // ".field" vs ".5"
                 match self.bytes.get(self.pos) {
-                    Some(b) if !b.is_ascii_digit() => return self.lex_field_or_variable(Tok::Field),
+                    Some(b) if !b.is_ascii_digit() => {
+                        return self.lex_field_or_variable(Tok::Field)
+                    }
                     _ => {
                         self.pos -= 1;
                         return self.lex_number();
@@ -466,7 +468,8 @@ impl<'a> Lexer<'a> {
             let c = self.next_char();
             return self.error(format!(
                 "bad character {}",
-                c.map(go_unicode_repr).unwrap_or_else(|| "U+FFFFFFFF".into())
+                c.map(go_unicode_repr)
+                    .unwrap_or_else(|| "U+FFFFFFFF".into())
             ));
         }
         let word = &self.input[self.start..self.pos];
@@ -499,7 +502,11 @@ impl<'a> Lexer<'a> {
 
     fn lex_field_or_variable(&mut self, kind: Tok) -> State {
         if self.at_terminator() {
-            self.emit(if kind == Tok::Variable { Tok::Variable } else { Tok::Dot });
+            self.emit(if kind == Tok::Variable {
+                Tok::Variable
+            } else {
+                Tok::Dot
+            });
             return State::InsideAction;
         }
         let last;
@@ -518,7 +525,8 @@ impl<'a> Lexer<'a> {
             self.next_char();
             return self.error(format!(
                 "bad character {}",
-                last.map(go_unicode_repr).unwrap_or_else(|| "U+FFFFFFFF".into())
+                last.map(go_unicode_repr)
+                    .unwrap_or_else(|| "U+FFFFFFFF".into())
             ));
         }
         self.emit(kind);
@@ -529,8 +537,10 @@ impl<'a> Lexer<'a> {
         match self.peek_char() {
             None => true,
             Some(c) => {
-                matches!(c, ' ' | '\t' | '\r' | '\n' | '.' | ',' | '|' | ':' | ')' | '(')
-                    || self.input[self.pos..].starts_with(RIGHT_DELIM)
+                matches!(
+                    c,
+                    ' ' | '\t' | '\r' | '\n' | '.' | ',' | '|' | ':' | ')' | '('
+                ) || self.input[self.pos..].starts_with(RIGHT_DELIM)
             }
         }
     }
@@ -539,7 +549,9 @@ impl<'a> Lexer<'a> {
         loop {
             match self.next_char() {
                 Some('\\') => match self.next_char() {
-                    Some('\n') | None => return self.error("unterminated character constant".into()),
+                    Some('\n') | None => {
+                        return self.error("unterminated character constant".into())
+                    }
                     _ => {}
                 },
                 Some('\n') | None => return self.error("unterminated character constant".into()),
@@ -693,6 +705,9 @@ mod tests {
         let t = kinds("{{ 1 ");
         assert_eq!(t.last().unwrap(), &(Tok::Error, "unclosed action".into()));
         let t = kinds("{{ (1 }}");
-        assert_eq!(t.last().unwrap(), &(Tok::Error, "unclosed left paren".into()));
+        assert_eq!(
+            t.last().unwrap(),
+            &(Tok::Error, "unclosed left paren".into())
+        );
     }
 }

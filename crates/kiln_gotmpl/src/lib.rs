@@ -30,5 +30,6 @@ pub use error::{Error, ExecError, GoError, Location, ParseError};
 pub use func::{Ctx, FuncMap, Function, Host, NoHost, Special};
 pub use template::{MissingKey, Options, TemplateSet};
 pub use value::{
-    Field, IntType, Kind, ListType, Map, MapRef, MapType, MethodSig, Object, Str, Ty, UintType, Value,
+    Field, IntType, Kind, ListType, Map, MapRef, MapType, MethodSig, Object, Str, Ty, UintType,
+    Value,
 };

@@ -234,7 +234,11 @@ impl Parser<'_> {
     }
 
     fn break_control(&mut self, pos: usize, is_break: bool) -> PResult<Parsed> {
-        let name = if is_break { "{{break}}" } else { "{{continue}}" };
+        let name = if is_break {
+            "{{break}}"
+        } else {
+            "{{continue}}"
+        };
         let t = self.next_non_space();
         if t.kind != Tok::RightDelim {
             return Err(self.unexpected(&t, name));
@@ -637,7 +641,7 @@ fn parse_number(text: &str, kind: Tok) -> Result<Number, String> {
             return Ok(n);
         }
         Tok::Complex => {
-            let (re, im) = parse_complex(text).ok_or_else(|| format!("expected integer"))?;
+            let (re, im) = parse_complex(text).ok_or_else(|| "expected integer".to_string())?;
             n.is_complex = true;
             n.complex = (re, im);
             simplify_complex(&mut n);
@@ -674,7 +678,10 @@ fn parse_number(text: &str, kind: Tok) -> Result<Number, String> {
         n.float = n.uint as f64;
     } else if let Some(f) = literal::parse_float(text) {
         if !text.contains(['.', 'e', 'E', 'p', 'P']) {
-            return Err(format!("integer overflow: {}", crate::lexer::go_quote(text)));
+            return Err(format!(
+                "integer overflow: {}",
+                crate::lexer::go_quote(text)
+            ));
         }
         n.is_float = true;
         n.float = f;
@@ -688,7 +695,10 @@ fn parse_number(text: &str, kind: Tok) -> Result<Number, String> {
         }
     }
     if !n.is_int && !n.is_uint && !n.is_float {
-        return Err(format!("illegal number syntax: {}", crate::lexer::go_quote(text)));
+        return Err(format!(
+            "illegal number syntax: {}",
+            crate::lexer::go_quote(text)
+        ));
     }
     Ok(n)
 }
@@ -700,7 +710,8 @@ fn parse_complex(text: &str) -> Option<(f64, f64)> {
     let bytes = body.as_bytes();
     let mut split = None;
     for i in (1..bytes.len()).rev() {
-        if (bytes[i] == b'+' || bytes[i] == b'-') && !matches!(bytes[i - 1], b'e' | b'E' | b'p' | b'P')
+        if (bytes[i] == b'+' || bytes[i] == b'-')
+            && !matches!(bytes[i - 1], b'e' | b'E' | b'p' | b'P')
         {
             split = Some(i);
             break;

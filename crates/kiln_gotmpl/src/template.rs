@@ -163,7 +163,11 @@ pub(crate) fn no_template(name: &str, root: &str) -> GoError {
     ))
 }
 
-pub(crate) fn parse_trees(funcs: &FuncMap, name: &str, text: &str) -> Result<Vec<Tree>, ParseError> {
+pub(crate) fn parse_trees(
+    funcs: &FuncMap,
+    name: &str,
+    text: &str,
+) -> Result<Vec<Tree>, ParseError> {
     let lookup = |n: &str| -> Option<Arc<Function>> { funcs.get(n).cloned() };
     parse::parse(name, text, &lookup)
 }

@@ -331,7 +331,10 @@ impl Value {
     pub fn deep_copy(&self) -> Value {
         match self {
             Value::Map(m, t) => Value::Map(m.deep_copy(), *t),
-            Value::List(l, t) if l.iter().any(|v| matches!(v, Value::Map(..) | Value::List(..))) => {
+            Value::List(l, t)
+                if l.iter()
+                    .any(|v| matches!(v, Value::Map(..) | Value::List(..))) =>
+            {
                 Value::List(Arc::new(l.iter().map(Value::deep_copy).collect()), *t)
             }
             other => other.clone(),
@@ -431,6 +434,11 @@ impl Value {
             Value::Map(m, _) => !m.is_empty(),
             Value::Object(o) => o.is_true(),
         }
+    }
+
+    /// Whether `len` is 0 (`false` for kinds without a length).
+    pub fn is_empty(&self) -> bool {
+        self.len() == Some(0)
     }
 
     /// `len` of strings (in bytes), slices and maps, as Go's `len` builtin; `None` when
@@ -605,6 +613,11 @@ pub trait Object: Send + Sync {
     /// `len` of the value, if it has one.
     fn len(&self) -> Option<usize> {
         None
+    }
+
+    /// Whether `len` is 0.
+    fn is_empty(&self) -> bool {
+        self.len() == Some(0)
     }
 
     /// The plain list or map this object is underneath (for `range`, `index`, `len`),

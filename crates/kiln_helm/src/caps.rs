@@ -93,7 +93,9 @@ impl KubeVersion {
         let mut nums = Vec::new();
         let mut rest = s;
         for i in 0..3 {
-            let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let end = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
             if end == 0 {
                 if i < 2 {
                     return Err(bad());
@@ -286,7 +288,10 @@ impl Object for HelmVersion {
             ("GitCommit".into(), Value::str(&self.git_commit)),
             ("GitTreeState".into(), Value::str(&self.git_tree_state)),
             ("GoVersion".into(), Value::str(&self.go_version)),
-            ("KubeClientVersion".into(), Value::str(&self.kube_client_version)),
+            (
+                "KubeClientVersion".into(),
+                Value::str(&self.kube_client_version),
+            ),
         ]
     }
     fn to_json_value(&self) -> Option<Value> {
@@ -331,12 +336,17 @@ impl Default for VersionSet {
 impl Capabilities {
     /// Helm's capabilities for `--kube-version` and `--api-versions`: extra API
     /// versions are appended to the defaults, as `helm template` does.
-    pub fn new(kube_version: Option<&str>, extra_api_versions: &[String]) -> Result<Capabilities, String> {
+    pub fn new(
+        kube_version: Option<&str>,
+        extra_api_versions: &[String],
+    ) -> Result<Capabilities, String> {
         let mut caps = Capabilities::default();
         if let Some(v) = kube_version {
             caps.kube_version = KubeVersion::parse(v)?;
         }
-        caps.api_versions.0.extend(extra_api_versions.iter().cloned());
+        caps.api_versions
+            .0
+            .extend(extra_api_versions.iter().cloned());
         Ok(caps)
     }
 }
@@ -364,9 +374,18 @@ impl Object for Capabilities {
     }
     fn fields(&self) -> Vec<(Cow<'static, str>, Value)> {
         vec![
-            ("KubeVersion".into(), Value::Object(Arc::new(self.kube_version.clone()))),
-            ("APIVersions".into(), Value::Object(Arc::new(self.api_versions.clone()))),
-            ("HelmVersion".into(), Value::Object(Arc::new(self.helm_version.clone()))),
+            (
+                "KubeVersion".into(),
+                Value::Object(Arc::new(self.kube_version.clone())),
+            ),
+            (
+                "APIVersions".into(),
+                Value::Object(Arc::new(self.api_versions.clone())),
+            ),
+            (
+                "HelmVersion".into(),
+                Value::Object(Arc::new(self.helm_version.clone())),
+            ),
         ]
     }
     fn to_json_value(&self) -> Option<Value> {
@@ -378,9 +397,18 @@ impl Object for Capabilities {
     }
     fn json_fields(&self) -> Option<Vec<(String, Value)>> {
         Some(vec![
-            ("KubeVersion".into(), Value::Object(Arc::new(self.kube_version.clone()))),
-            ("APIVersions".into(), Value::Object(Arc::new(self.api_versions.clone()))),
-            ("HelmVersion".into(), Value::Object(Arc::new(self.helm_version.clone()))),
+            (
+                "KubeVersion".into(),
+                Value::Object(Arc::new(self.kube_version.clone())),
+            ),
+            (
+                "APIVersions".into(),
+                Value::Object(Arc::new(self.api_versions.clone())),
+            ),
+            (
+                "HelmVersion".into(),
+                Value::Object(Arc::new(self.helm_version.clone())),
+            ),
         ])
     }
     fn as_any(&self) -> &dyn std::any::Any {

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use kiln_gotmpl::{Map, Value};
 
 use crate::chart::Dependency;
-use crate::values::{coalesce_tables_plain, coalesce_values, merge_values, path_value, table_at, ChartView};
+use crate::values::{
+    coalesce_tables_plain, coalesce_values, merge_values, path_value, table_at, ChartView,
+};
 
 /// Helm's `IsCompatibleRange(constraint, version)`.
 pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
@@ -105,11 +107,8 @@ fn process_tags(reqs: &mut [Dependency], cvals: &Map) {
                 }
             }
         }
-        if !has_true && has_false {
-            r.enabled = false;
-        } else if has_true || (!has_true && !has_false) {
-            r.enabled = true;
-        }
+        // Disabled only when some tag is false and none is true.
+        r.enabled = has_true || !has_false;
     }
 }
 

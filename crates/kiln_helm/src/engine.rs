@@ -112,7 +112,10 @@ fn collect(
     out: &mut BTreeMap<String, Renderable>,
 ) -> MapRef {
     let values = if is_root {
-        parent.get("Values").cloned().unwrap_or_else(|| values_value(MapRef::default()))
+        parent
+            .get("Values")
+            .cloned()
+            .unwrap_or_else(|| values_value(MapRef::default()))
     } else {
         match parent.get("Values").and_then(|v| v.as_map_ref().cloned()) {
             Some(pv) => match pv.get(&view.name) {
@@ -142,7 +145,10 @@ fn collect(
         parent.get("Capabilities").cloned().unwrap_or(Value::Nil),
     );
     next.insert("Values".into(), values);
-    next.insert("Subcharts".into(), Value::Map(subcharts.clone(), MapType::Any));
+    next.insert(
+        "Subcharts".into(),
+        Value::Map(subcharts.clone(), MapType::Any),
+    );
     for dep in &view.dependencies {
         let child = collect(dep, &next, false, Some(&full_path), out);
         subcharts.insert(
@@ -184,7 +190,10 @@ fn is_partial(name: &str) -> bool {
 }
 
 /// Parses and executes the templates of a processed chart with the given top values.
-pub(crate) fn render_view(view: &ChartView, top: &Map) -> Result<BTreeMap<String, String>, HelmError> {
+pub(crate) fn render_view(
+    view: &ChartView,
+    top: &Map,
+) -> Result<BTreeMap<String, String>, HelmError> {
     let mut tpls = BTreeMap::new();
     collect(view, top, true, None, &mut tpls);
     let mut keys: Vec<&String> = tpls.keys().collect();

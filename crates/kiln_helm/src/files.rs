@@ -33,7 +33,10 @@ impl Files {
     }
 
     fn get_bytes(&self, name: &str) -> Arc<[u8]> {
-        self.files.get(name).cloned().unwrap_or_else(|| Arc::from(&[][..]))
+        self.files
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(&[][..]))
     }
 
     fn glob(&self, pattern: &str) -> Files {
@@ -100,18 +103,25 @@ impl Object for Files {
         }
     }
     fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, String> {
-        let arg = || args.first().and_then(Value::as_str).unwrap_or("").to_string();
+        let arg = || {
+            args.first()
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
         Ok(match name {
             "Get" => Value::from(String::from_utf8_lossy(&self.get_bytes(&arg())).into_owned()),
             "GetBytes" => Value::Bytes(self.get_bytes(&arg())),
             "Glob" => Value::Object(Arc::new(self.glob(&arg()))),
             "Lines" => self.lines(&arg()),
-            "AsConfig" => Value::from(crate::yaml::to_yaml(&self.by_base_name(|d| {
-                String::from_utf8_lossy(d).into_owned()
-            }))),
-            "AsSecrets" => Value::from(crate::yaml::to_yaml(
-                &self.by_base_name(|d| base64::engine::general_purpose::STANDARD.encode(d)),
+            "AsConfig" => Value::from(crate::yaml::to_yaml(
+                &self.by_base_name(|d| String::from_utf8_lossy(d).into_owned()),
             )),
+            "AsSecrets" => {
+                Value::from(crate::yaml::to_yaml(&self.by_base_name(|d| {
+                    base64::engine::general_purpose::STANDARD.encode(d)
+                })))
+            }
             _ => return Err(format!("{name} is not a method")),
         })
     }

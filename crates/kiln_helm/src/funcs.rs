@@ -39,9 +39,13 @@ fn build() -> FuncMap {
     f.remove("env");
     f.remove("expandenv");
 
-    f.add_pure("toYaml", &[Ty::Any], None, |a| Ok(Value::from(yaml::to_yaml(&a[0]))));
+    f.add_pure("toYaml", &[Ty::Any], None, |a| {
+        Ok(Value::from(yaml::to_yaml(&a[0])))
+    });
     f.add_pure("mustToYaml", &[Ty::Any], None, |a| {
-        yaml::try_to_yaml(&a[0]).map(Value::from).map_err(GoError::new)
+        yaml::try_to_yaml(&a[0])
+            .map(Value::from)
+            .map_err(GoError::new)
     });
     f.add_pure("toYamlPretty", &[Ty::Any], None, |a| {
         Ok(Value::from(yaml::to_yaml_pretty(&a[0])))
@@ -135,7 +139,10 @@ fn tpl(ctx: &mut Ctx<'_>, a: &[Value]) -> Result<Value, GoError> {
             let prefix = if e.exec.is_none() {
                 format!("cannot parse template {}: ", go_quote(text))
             } else {
-                format!("error during tpl function execution for {}: ", go_quote(text))
+                format!(
+                    "error during tpl function execution for {}: ",
+                    go_quote(text)
+                )
             };
             Err(GoError::wrap(&prefix, e))
         }

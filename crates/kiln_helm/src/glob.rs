@@ -2,16 +2,20 @@
 //! Go's `path/filepath.Match` (`.helmignore`) and `github.com/gobwas/glob` with `/` as
 //! separator (`.Files.Glob`).
 
+/// Go's `filepath.ErrBadPattern`: the pattern is malformed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadPattern;
+
 /// Go's `filepath.Match(pattern, name)` on Unix: `*` matches any run of non-`/`
 /// characters, `?` one non-`/` character, `[...]` a class (`[^...]` negated, ranges
-/// `a-z`), `\` escapes. `Err(())` is Go's `ErrBadPattern`.
-pub fn filepath_match(pattern: &str, name: &str) -> Result<bool, ()> {
+/// `a-z`), `\` escapes.
+pub fn filepath_match(pattern: &str, name: &str) -> Result<bool, BadPattern> {
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
     match_here(&p, &n)
 }
 
-fn match_here(p: &[char], n: &[char]) -> Result<bool, ()> {
+fn match_here(p: &[char], n: &[char]) -> Result<bool, BadPattern> {
     let (mut pi, mut ni) = (0, 0);
     // Backtracking point for the last `*`.
     let mut star: Option<(usize, usize)> = None;
@@ -42,7 +46,7 @@ fn match_here(p: &[char], n: &[char]) -> Result<bool, ()> {
                     }
                 }
                 '\\' => {
-                    let c = *p.get(pi + 1).ok_or(())?;
+                    let c = *p.get(pi + 1).ok_or(BadPattern)?;
                     if ni < n.len() && n[ni] == c {
                         pi += 2;
                         ni += 1;
@@ -76,13 +80,13 @@ fn match_here(p: &[char], n: &[char]) -> Result<bool, ()> {
     }
 }
 
-fn validate(p: &[char]) -> Result<(), ()> {
+fn validate(p: &[char]) -> Result<(), BadPattern> {
     let mut i = 0;
     while i < p.len() {
         match p[i] {
             '\\' => {
                 if i + 1 >= p.len() {
-                    return Err(());
+                    return Err(BadPattern);
                 }
                 i += 2;
             }
@@ -98,7 +102,7 @@ fn validate(p: &[char]) -> Result<(), ()> {
 
 /// Matches `c` against the class starting at `p[start] == '['`; returns whether it
 /// matched and the index after the class.
-fn match_class(p: &[char], start: usize, c: Option<char>) -> Result<(bool, usize), ()> {
+fn match_class(p: &[char], start: usize, c: Option<char>) -> Result<(bool, usize), BadPattern> {
     let mut i = start + 1;
     let negated = matches!(p.get(i), Some('^'));
     if negated {
@@ -107,7 +111,7 @@ fn match_class(p: &[char], start: usize, c: Option<char>) -> Result<(bool, usize
     let mut matched = false;
     let mut first = true;
     loop {
-        let ch = *p.get(i).ok_or(())?;
+        let ch = *p.get(i).ok_or(BadPattern)?;
         if ch == ']' && !first {
             i += 1;
             break;
@@ -115,7 +119,7 @@ fn match_class(p: &[char], start: usize, c: Option<char>) -> Result<(bool, usize
         first = false;
         let lo = if ch == '\\' {
             i += 1;
-            *p.get(i).ok_or(())?
+            *p.get(i).ok_or(BadPattern)?
         } else {
             ch
         };
@@ -123,16 +127,16 @@ fn match_class(p: &[char], start: usize, c: Option<char>) -> Result<(bool, usize
         let mut hi = lo;
         if p.get(i) == Some(&'-') && p.get(i + 1).is_some_and(|&x| x != ']') {
             i += 1;
-            let h = *p.get(i).ok_or(())?;
+            let h = *p.get(i).ok_or(BadPattern)?;
             hi = if h == '\\' {
                 i += 1;
-                *p.get(i).ok_or(())?
+                *p.get(i).ok_or(BadPattern)?
             } else {
                 h
             };
             i += 1;
             if hi < lo {
-                return Err(());
+                return Err(BadPattern);
             }
         }
         if let Some(c) = c {
@@ -243,10 +247,13 @@ mod tests {
     fn filepath_match_semantics() {
         assert_eq!(filepath_match("*.txt", "a.txt"), Ok(true));
         assert_eq!(filepath_match("*.txt", "a/b.txt"), Ok(false));
-        assert_eq!(filepath_match("templates/.?*", "templates/.hidden"), Ok(true));
+        assert_eq!(
+            filepath_match("templates/.?*", "templates/.hidden"),
+            Ok(true)
+        );
         assert_eq!(filepath_match("[a-c]x", "bx"), Ok(true));
         assert_eq!(filepath_match("[^a-c]x", "bx"), Ok(false));
-        assert_eq!(filepath_match("a[", "a"), Err(()));
+        assert_eq!(filepath_match("a[", "a"), Err(BadPattern));
     }
 
     #[test]

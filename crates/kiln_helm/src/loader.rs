@@ -56,11 +56,13 @@ impl std::error::Error for LoadError {}
 
 /// Loads a chart from a directory or a `.tgz` archive.
 pub fn load(path: &Path) -> Result<Chart, LoadError> {
-    let meta = std::fs::metadata(path).map_err(|e| LoadError::new(format!("{}: {e}", path.display())))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| LoadError::new(format!("{}: {e}", path.display())))?;
     if meta.is_dir() {
         load_dir(path)
     } else {
-        let data = std::fs::read(path).map_err(|e| LoadError::new(format!("{}: {e}", path.display())))?;
+        let data =
+            std::fs::read(path).map_err(|e| LoadError::new(format!("{}: {e}", path.display())))?;
         load_archive(&data)
     }
 }
@@ -79,7 +81,11 @@ pub fn load_dir(dir: &Path) -> Result<Chart, LoadError> {
 }
 
 fn walk(base: &Path, rel: &str, rules: &Rules, out: &mut Vec<File>) -> Result<(), LoadError> {
-    let dir = if rel.is_empty() { base.to_path_buf() } else { base.join(rel) };
+    let dir = if rel.is_empty() {
+        base.to_path_buf()
+    } else {
+        base.join(rel)
+    };
     let mut entries: Vec<_> = std::fs::read_dir(&dir)
         .map_err(|e| LoadError::new(format!("{}: {e}", dir.display())))?
         .filter_map(|e| e.ok())
@@ -87,7 +93,11 @@ fn walk(base: &Path, rel: &str, rules: &Rules, out: &mut Vec<File>) -> Result<()
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let n = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let n = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
         // Follow symlinks, as Helm's sympath.Walk does.
         let Ok(meta) = std::fs::metadata(entry.path()) else {
             continue;
@@ -140,7 +150,8 @@ pub fn load_archive(data: &[u8]) -> Result<Chart, LoadError> {
         .entries()
         .map_err(|e| LoadError::new(format!("error reading chart archive: {e}")))?;
     for entry in entries {
-        let mut entry = entry.map_err(|e| LoadError::new(format!("error reading chart archive: {e}")))?;
+        let mut entry =
+            entry.map_err(|e| LoadError::new(format!("error reading chart archive: {e}")))?;
         if !entry.header().entry_type().is_file() {
             continue;
         }
@@ -153,7 +164,9 @@ pub fn load_archive(data: &[u8]) -> Result<Chart, LoadError> {
             continue;
         };
         if rest.is_empty() || rest.split('/').any(|seg| seg == "..") {
-            return Err(LoadError::new(format!("chart illegally contains content outside the base directory: {path:?}")));
+            return Err(LoadError::new(format!(
+                "chart illegally contains content outside the base directory: {path:?}"
+            )));
         }
         let size = entry.header().size().unwrap_or(0);
         if size > MAX_FILE_SIZE {
@@ -188,8 +201,9 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
     let mut chart = Chart::default();
     let mut have_meta = false;
     if let Some(f) = files.iter().find(|f| f.name == "Chart.yaml") {
-        chart.metadata = parse_metadata(&f.text())
-            .map_err(|(msg, line)| LoadError::in_file(format!("cannot load Chart.yaml: {msg}"), "Chart.yaml", line))?;
+        chart.metadata = parse_metadata(&f.text()).map_err(|(msg, line)| {
+            LoadError::in_file(format!("cannot load Chart.yaml: {msg}"), "Chart.yaml", line)
+        })?;
         if chart.metadata.api_version.is_empty() {
             chart.metadata.api_version = "v1".into();
         }
@@ -201,7 +215,11 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
             "Chart.yaml" | "Chart.lock" | "requirements.lock" => {}
             "values.yaml" => {
                 chart.values = load_values(&f.text()).map_err(|(msg, line)| {
-                    LoadError::in_file(format!("cannot load values.yaml: {msg}"), "values.yaml", line)
+                    LoadError::in_file(
+                        format!("cannot load values.yaml: {msg}"),
+                        "values.yaml",
+                        line,
+                    )
                 })?;
             }
             "values.schema.json" => chart.schema = Some(f.data.clone()),
@@ -235,7 +253,8 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
     if !have_meta {
         return Err(LoadError::new("Chart.yaml file is missing"));
     }
-    validate_metadata(&mut chart.metadata).map_err(|m| LoadError::in_file(m, "Chart.yaml", None))?;
+    validate_metadata(&mut chart.metadata)
+        .map_err(|m| LoadError::in_file(m, "Chart.yaml", None))?;
     for (n, files) in subcharts {
         if n.starts_with('_') || n.starts_with('.') {
             continue;
@@ -265,7 +284,12 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
             load_files(inner)
         };
         let sub = sub.map_err(|e| LoadError {
-            message: format!("error unpacking subchart {} in {}: {}", n, chart.name(), e.message),
+            message: format!(
+                "error unpacking subchart {} in {}: {}",
+                n,
+                chart.name(),
+                e.message
+            ),
             file: e.file.map(|f| format!("charts/{n}/{f}")),
             line: e.line,
         })?;
@@ -378,7 +402,12 @@ pub fn parse_metadata(text: &str) -> Result<Metadata, (String, Option<usize>)> {
             Some(Value::Map(a, _)) => Some(
                 a.snapshot()
                     .iter()
-                    .map(|(k, v)| (k.to_string(), kiln_encoding::go_string_field(v).unwrap_or_default()))
+                    .map(|(k, v)| {
+                        (
+                            k.to_string(),
+                            kiln_encoding::go_string_field(v).unwrap_or_default(),
+                        )
+                    })
                     .collect(),
             ),
             _ => None,
@@ -447,7 +476,10 @@ fn validate_metadata(md: &mut Metadata) -> Result<(), String> {
         return Err("validation: chart.metadata.name is required".into());
     }
     if md.name.contains('/') || md.name == "." || md.name == ".." {
-        return Err(format!("validation: chart.metadata.name {:?} is invalid", md.name));
+        return Err(format!(
+            "validation: chart.metadata.name {:?} is invalid",
+            md.name
+        ));
     }
     if md.version.is_empty() {
         return Err("validation: chart.metadata.version is required".into());
@@ -470,7 +502,11 @@ fn validate_metadata(md: &mut Metadata) -> Result<(), String> {
         d.version = sanitize(&d.version);
         d.repository = sanitize(&d.repository);
         d.condition = sanitize(&d.condition);
-        let key = if d.alias.is_empty() { d.name.clone() } else { d.alias.clone() };
+        let key = if d.alias.is_empty() {
+            d.name.clone()
+        } else {
+            d.alias.clone()
+        };
         if !seen.insert(key.clone()) {
             return Err(format!(
                 "validation: more than one dependency with name or alias {key:?}"

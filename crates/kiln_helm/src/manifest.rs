@@ -101,7 +101,7 @@ pub fn split_manifests(text: &str) -> Vec<String> {
             // whitespace before that newline, which the leftmost match includes).
             let sep_start = if at_start {
                 Some(0)
-            } else if bytes[i - 1] == b'\n' && i - 1 >= last {
+            } else if bytes[i - 1] == b'\n' && i > last {
                 let mut j = i - 1;
                 while j > last && (bytes[j - 1] as char).is_ascii_whitespace() {
                     j -= 1;
@@ -198,9 +198,9 @@ pub fn sort_manifests(
             match head.hook {
                 None => generic.push(m),
                 Some(events) => {
-                    let known = events.split(',').all(|e| {
-                        HOOK_EVENTS.contains(&e.trim().to_ascii_lowercase().as_str())
-                    });
+                    let known = events
+                        .split(',')
+                        .all(|e| HOOK_EVENTS.contains(&e.trim().to_ascii_lowercase().as_str()));
                     if known {
                         hooks.push(m);
                     }
@@ -296,7 +296,11 @@ fn json_kind(v: &Value) -> &'static str {
 
 /// The `helm template` stream: CRDs (when asked), then the kind-sorted manifests, then
 /// hooks, each document as `---\n# Source: PATH\nDOC\n`.
-pub fn template_stream(crds: &[(String, String)], hooks: &[Manifest], generic: &[Manifest]) -> String {
+pub fn template_stream(
+    crds: &[(String, String)],
+    hooks: &[Manifest],
+    generic: &[Manifest],
+) -> String {
     let mut head = String::new();
     for (name, data) in crds {
         head.push_str("---\n# Source: ");
@@ -330,8 +334,14 @@ mod tests {
 
     #[test]
     fn split() {
-        assert_eq!(split_manifests("---\na: 1\n---\nb: 2\n"), vec!["a: 1", "b: 2\n"]);
-        assert_eq!(split_manifests("a: 1\n  \n---  \nb: 2"), vec!["a: 1", "b: 2"]);
+        assert_eq!(
+            split_manifests("---\na: 1\n---\nb: 2\n"),
+            vec!["a: 1", "b: 2\n"]
+        );
+        assert_eq!(
+            split_manifests("a: 1\n  \n---  \nb: 2"),
+            vec!["a: 1", "b: 2"]
+        );
         assert_eq!(split_manifests("a: x---y\n"), vec!["a: x---y\n"]);
         assert_eq!(split_manifests("\n\n---\n\n---\nc: 3"), vec!["c: 3"]);
     }

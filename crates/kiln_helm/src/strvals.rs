@@ -93,10 +93,16 @@ type PResult<T> = Result<T, PErr>;
 /// Go's runtime message for a failed type assertion `v.(T)`.
 fn assertion_panic(v: &Value, want: &str) -> PErr {
     let got = match v {
-        Value::Nil => return PErr::panic(format!("interface conversion: interface {{}} is nil, not {want}")),
+        Value::Nil => {
+            return PErr::panic(format!(
+                "interface conversion: interface {{}} is nil, not {want}"
+            ))
+        }
         other => other.type_name(),
     };
-    PErr::panic(format!("interface conversion: interface {{}} is {got}, not {want}"))
+    PErr::panic(format!(
+        "interface conversion: interface {{}} is {got}, not {want}"
+    ))
 }
 
 const GO_MAP: &str = "map[string]interface {}";
@@ -345,7 +351,9 @@ impl Parser<'_> {
         }
         match last {
             Some('[') => {
-                let i = self.key_index().map_err(|e| e.wrap("error parsing index: "))?;
+                let i = self
+                    .key_index()
+                    .map_err(|e| e.wrap("error parsing index: "))?;
                 let list = match data.get(&ks) {
                     Some(v) => as_go_list(&v)?,
                     None => Vec::new(),
@@ -439,9 +447,17 @@ impl Parser<'_> {
     }
 
     /// Helm's `setIndex`.
-    fn set_index(&mut self, mut list: Vec<Value>, index: i64, val: Value) -> (Vec<Value>, PResult<()>) {
+    fn set_index(
+        &mut self,
+        mut list: Vec<Value>,
+        index: i64,
+        val: Value,
+    ) -> (Vec<Value>, PResult<()>) {
         if index < 0 {
-            return (list, Err(PErr::new(format!("negative {index} index not allowed"))));
+            return (
+                list,
+                Err(PErr::new(format!("negative {index} index not allowed"))),
+            );
         }
         if index > MAX_INDEX {
             return (
@@ -479,9 +495,17 @@ impl Parser<'_> {
         r
     }
 
-    fn list_item_inner(&mut self, mut list: Vec<Value>, i: i64, level: usize) -> (Vec<Value>, PResult<()>) {
+    fn list_item_inner(
+        &mut self,
+        mut list: Vec<Value>,
+        i: i64,
+        level: usize,
+    ) -> (Vec<Value>, PResult<()>) {
         if i < 0 {
-            return (list, Err(PErr::new(format!("negative {i} index not allowed"))));
+            return (
+                list,
+                Err(PErr::new(format!("negative {i} index not allowed"))),
+            );
         }
         let (k, last, eof) = runes_until(&mut self.sc, &['[', '.', '=']);
         if !k.is_empty() {
@@ -819,7 +843,9 @@ impl LiteralParser {
                 e
             }
             Some('[') => {
-                let i = self.key_index().map_err(|e| e.wrap("error parsing index: "))?;
+                let i = self
+                    .key_index()
+                    .map_err(|e| e.wrap("error parsing index: "))?;
                 let list = match data.get(&ks) {
                     Some(v) => as_go_list(&v)?,
                     None => Vec::new(),
@@ -865,9 +891,17 @@ impl LiteralParser {
         r
     }
 
-    fn list_item_inner(&mut self, mut list: Vec<Value>, i: i64, level: usize) -> (Vec<Value>, PResult<()>) {
+    fn list_item_inner(
+        &mut self,
+        mut list: Vec<Value>,
+        i: i64,
+        level: usize,
+    ) -> (Vec<Value>, PResult<()>) {
         if i < 0 {
-            return (list, Err(PErr::new(format!("negative {i} index not allowed"))));
+            return (
+                list,
+                Err(PErr::new(format!("negative {i} index not allowed"))),
+            );
         }
         let (k, last, eof) = runes_until_literal(&mut self.sc, &['[', '.', '=']);
         if !k.is_empty() {
@@ -1044,7 +1078,8 @@ impl JsonParser<'_> {
                 Some(c) if c == w => self.pos += 1,
                 _ if i == 0 => return Err(self.unexpected("looking for beginning of value")),
                 _ => {
-                    return Err(self.unexpected(&format!("in literal {word} (expecting {})", quote_char(w))));
+                    return Err(self
+                        .unexpected(&format!("in literal {word} (expecting {})", quote_char(w))));
                 }
             }
         }
@@ -1235,7 +1270,10 @@ impl ValueOptions {
     /// `failed parsing --set-json data JSON: VALUE`, `failed parsing --set-json data
     /// VALUE`, `failed parsing --set data: ...`, `failed parsing --set-string data: ...`,
     /// `failed parsing --set-literal data: ...`.
-    pub fn merge_values(&self, read_file: &dyn Fn(&str) -> Result<String, String>) -> Result<Map, String> {
+    pub fn merge_values(
+        &self,
+        read_file: &dyn Fn(&str) -> Result<String, String>,
+    ) -> Result<Map, String> {
         let mut base = Map::new();
         for path in &self.value_files {
             let raw = read_file(path)?;
@@ -1315,12 +1353,24 @@ mod tests {
             set_ok("name1=null,f=false,t=true"),
             r#"{"f": false, "name1": nil, "t": true}"#
         );
-        assert_eq!(set_ok("b=FaLsE,c=NULL,d=-01,e=+5,f=00"), r#"{"b": false, "c": nil, "d": -1i64, "e": 5i64, "f": "00"}"#);
+        assert_eq!(
+            set_ok("b=FaLsE,c=NULL,d=-01,e=+5,f=00"),
+            r#"{"b": false, "c": nil, "d": -1i64, "e": 5i64, "f": "00"}"#
+        );
         assert_eq!(set_ok("zero_int=0"), r#"{"zero_int": 0i64}"#);
-        assert_eq!(set_ok("long_int=1234567890"), r#"{"long_int": 1234567890i64}"#);
-        assert_eq!(set_ok("leading_zeros=00009"), r#"{"leading_zeros": "00009"}"#);
+        assert_eq!(
+            set_ok("long_int=1234567890"),
+            r#"{"long_int": 1234567890i64}"#
+        );
+        assert_eq!(
+            set_ok("leading_zeros=00009"),
+            r#"{"leading_zeros": "00009"}"#
+        );
         assert_eq!(set_ok("n=1000000"), r#"{"n": 1000000i64}"#);
-        assert_eq!(set_ok("big=9223372036854775808"), r#"{"big": "9223372036854775808"}"#);
+        assert_eq!(
+            set_ok("big=9223372036854775808"),
+            r#"{"big": "9223372036854775808"}"#
+        );
         assert_eq!(set_ok("f=1.5,e=1e3"), r#"{"e": "1e3", "f": "1.5"}"#);
         assert_eq!(set_ok("s=fal\u{17F}e"), r#"{"s": false}"#);
         assert_eq!(set_ok("u=1_000"), r#"{"u": "1_000"}"#);
@@ -1329,14 +1379,23 @@ mod tests {
     #[test]
     fn strings_and_escapes() {
         assert_eq!(set_ok("name1=value1"), r#"{"name1": "value1"}"#);
-        assert_eq!(set_ok("name1=value1,name2=value2,"), r#"{"name1": "value1", "name2": "value2"}"#);
-        assert_eq!(set_ok("name1=,name2=value2"), r#"{"name1": "", "name2": "value2"}"#);
+        assert_eq!(
+            set_ok("name1=value1,name2=value2,"),
+            r#"{"name1": "value1", "name2": "value2"}"#
+        );
+        assert_eq!(
+            set_ok("name1=,name2=value2"),
+            r#"{"name1": "", "name2": "value2"}"#
+        );
         assert_eq!(
             set_ok("name1=one\\,two,name2=three\\,four"),
             r#"{"name1": "one,two", "name2": "three,four"}"#
         );
         assert_eq!(set_ok("name1=one\\=two"), r#"{"name1": "one=two"}"#);
-        assert_eq!(set_ok("name1=one two three"), r#"{"name1": "one two three"}"#);
+        assert_eq!(
+            set_ok("name1=one two three"),
+            r#"{"name1": "one two three"}"#
+        );
         assert_eq!(set_ok("a=b\\,c\\"), r#"{"a": "b,c"}"#);
         assert_eq!(set_ok("a\\.b=c"), r#"{"a.b": "c"}"#);
         assert_eq!(set_ok("=x"), "{}");
@@ -1345,7 +1404,10 @@ mod tests {
 
     #[test]
     fn nesting() {
-        assert_eq!(set_ok("outer.inner=value"), r#"{"outer": {"inner": "value"}}"#);
+        assert_eq!(
+            set_ok("outer.inner=value"),
+            r#"{"outer": {"inner": "value"}}"#
+        );
         assert_eq!(
             set_ok("outer.inner1=value,outer.middle.inner=value"),
             r#"{"outer": {"inner1": "value", "middle": {"inner": "value"}}}"#
@@ -1358,15 +1420,27 @@ mod tests {
 
     #[test]
     fn lists() {
-        assert_eq!(set_ok("name1={value1,value2}"), r#"{"name1": ["value1", "value2"]}"#);
-        assert_eq!(set_ok("name1={1021,902}"), r#"{"name1": [1021i64, 902i64]}"#);
+        assert_eq!(
+            set_ok("name1={value1,value2}"),
+            r#"{"name1": ["value1", "value2"]}"#
+        );
+        assert_eq!(
+            set_ok("name1={1021,902}"),
+            r#"{"name1": [1021i64, 902i64]}"#
+        );
         assert_eq!(
             set_ok("name1.name2={value1,value2}"),
             r#"{"name1": {"name2": ["value1", "value2"]}}"#
         );
         assert_eq!(set_ok("a={}"), r#"{"a": [""]}"#);
-        assert_eq!(set_ok("list[0]=foo,list[1]=bar,"), r#"{"list": ["foo", "bar"]}"#);
-        assert_eq!(set_ok("list[0]=foo,list[3]=bar"), r#"{"list": ["foo", nil, nil, "bar"]}"#);
+        assert_eq!(
+            set_ok("list[0]=foo,list[1]=bar,"),
+            r#"{"list": ["foo", "bar"]}"#
+        );
+        assert_eq!(
+            set_ok("list[0]=foo,list[3]=bar"),
+            r#"{"list": ["foo", nil, nil, "bar"]}"#
+        );
         assert_eq!(
             set_ok("list[0].foo=bar,list[0].hello=world"),
             r#"{"list": [{"foo": "bar", "hello": "world"}]}"#
@@ -1374,13 +1448,19 @@ mod tests {
         assert_eq!(set_ok("noval[0]"), r#"{"noval": []}"#);
         assert_eq!(set_ok("noval[0]="), r#"{"noval": [""]}"#);
         assert_eq!(set_ok("nested[0][0]=1"), r#"{"nested": [[1i64]]}"#);
-        assert_eq!(set_ok("nested[1][1]=1"), r#"{"nested": [nil, [nil, 1i64]]}"#);
+        assert_eq!(
+            set_ok("nested[1][1]=1"),
+            r#"{"nested": [nil, [nil, 1i64]]}"#
+        );
         assert_eq!(set_ok("a[0][1]"), r#"{"a": []}"#);
         assert_eq!(
             set_ok("name1.name2[1].foo=bar,name1.name2[0].foo=bar"),
             r#"{"name1": {"name2": [{"foo": "bar"}, {"foo": "bar"}]}}"#
         );
-        assert_eq!(set_ok("name1.name2[1].foo=bar"), r#"{"name1": {"name2": [nil, {"foo": "bar"}]}}"#);
+        assert_eq!(
+            set_ok("name1.name2[1].foo=bar"),
+            r#"{"name1": {"name2": [nil, {"foo": "bar"}]}}"#
+        );
         // A scalar at the index is replaced by a map, in place, even when the key ends.
         assert_eq!(set_ok("x=1,a[0]=x,a[0]."), r#"{"a": [{}], "x": 1i64}"#);
         assert_eq!(set_ok("a[0]=x,a[0].b=y"), r#"{"a": [{"b": "y"}]}"#);
@@ -1390,7 +1470,11 @@ mod tests {
     #[test]
     fn parse_into_existing() {
         let mut m = base("outer:\n  inner1: overwrite\n  inner2: value2\n");
-        parse_set("outer.inner1=value1,outer.inner3=value3,outer.inner4=4", &mut m).unwrap();
+        parse_set(
+            "outer.inner1=value1,outer.inner3=value3,outer.inner4=4",
+            &mut m,
+        )
+        .unwrap();
         assert_eq!(
             show(&m),
             r#"{"outer": {"inner1": "value1", "inner2": "value2", "inner3": "value3", "inner4": 4i64}}"#
@@ -1399,12 +1483,18 @@ mod tests {
         let mut m = Map::new();
         parse_set("listOuter[0][0].type=listValue", &mut m).unwrap();
         parse_set("listOuter[0][0].status=alive", &mut m).unwrap();
-        assert_eq!(show(&m), r#"{"listOuter": [[{"status": "alive", "type": "listValue"}]]}"#);
+        assert_eq!(
+            show(&m),
+            r#"{"listOuter": [[{"status": "alive", "type": "listValue"}]]}"#
+        );
 
         let mut m = Map::new();
         parse_set("listOuter[0][0].type=listValue", &mut m).unwrap();
         parse_set("listOuter[1][0].status=alive", &mut m).unwrap();
-        assert_eq!(show(&m), r#"{"listOuter": [[{"type": "listValue"}], [{"status": "alive"}]]}"#);
+        assert_eq!(
+            show(&m),
+            r#"{"listOuter": [[{"type": "listValue"}], [{"status": "alive"}]]}"#
+        );
 
         let mut m = base("listOuter:\n- - - exited: old\n");
         parse_set("listOuter[0][1][0].type=listValue", &mut m).unwrap();
@@ -1424,7 +1514,10 @@ mod tests {
     fn set_string() {
         let mut m = base("outer:\n  inner1: overwrite\n  inner2: value2\n");
         parse_set_string("outer.inner1=1,outer.inner3=3", &mut m).unwrap();
-        assert_eq!(show(&m), r#"{"outer": {"inner1": "1", "inner2": "value2", "inner3": "3"}}"#);
+        assert_eq!(
+            show(&m),
+            r#"{"outer": {"inner1": "1", "inner2": "value2", "inner3": "3"}}"#
+        );
         let mut m = Map::new();
         parse_set_string("long=1234567890,b=true,n=null,z=0,l={1,true}", &mut m).unwrap();
         assert_eq!(
@@ -1435,15 +1528,33 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(set_err("name1=value1,,,,name2=value2,"), r#"key "" has no value (cannot end with ,)"#);
-        assert_eq!(set_err("name1,name2="), r#"key "name1" has no value (cannot end with ,)"#);
-        assert_eq!(set_err("name1,name2"), r#"key "name1" has no value (cannot end with ,)"#);
+        assert_eq!(
+            set_err("name1=value1,,,,name2=value2,"),
+            r#"key "" has no value (cannot end with ,)"#
+        );
+        assert_eq!(
+            set_err("name1,name2="),
+            r#"key "name1" has no value (cannot end with ,)"#
+        );
+        assert_eq!(
+            set_err("name1,name2"),
+            r#"key "name1" has no value (cannot end with ,)"#
+        );
         assert_eq!(set_err("name1.name2"), r#"key "name2" has no value"#);
         assert_eq!(set_err("name1.=name2"), r#"key map "name1" has no value"#);
-        assert_eq!(set_err("name1.,name2"), r#"key "" has no value (cannot end with ,)"#);
+        assert_eq!(
+            set_err("name1.,name2"),
+            r#"key "" has no value (cannot end with ,)"#
+        );
         assert_eq!(set_err("name1={1021,902"), "list must terminate with '}'");
-        assert_eq!(set_err("list[0].foo=bar,list[-30].hello=world"), "negative -30 index not allowed");
-        assert_eq!(set_err("list[0]=foo,list[-20]=bar"), "negative -20 index not allowed");
+        assert_eq!(
+            set_err("list[0].foo=bar,list[-30].hello=world"),
+            "negative -30 index not allowed"
+        );
+        assert_eq!(
+            set_err("list[0]=foo,list[-20]=bar"),
+            "negative -20 index not allowed"
+        );
         assert_eq!(
             set_err("illegal[0]name.foo=bar"),
             "unexpected data at end of array index: ['n' 'a' 'm' 'e']"
@@ -1519,13 +1630,25 @@ mod tests {
             r#"{"outer": {"inner1": nil, "inner2": "value2", "inner3": {"aa": "1", "bb": 2.0f, "cc": [1.0f, nil, 3.0f]}}}"#
         );
         assert_eq!(json_ok("a=1 b=2"), r#"{"a": 1.0f, "b": 2.0f}"#);
-        assert_eq!(json_ok(r#"a=[1,2],b={"x":null}"#), r#"{"a": [1.0f, 2.0f], "b": {"x": nil}}"#);
+        assert_eq!(
+            json_ok(r#"a=[1,2],b={"x":null}"#),
+            r#"{"a": [1.0f, 2.0f], "b": {"x": nil}}"#
+        );
         assert_eq!(json_ok("a[1]=true,b=  "), r#"{"a": [nil, true], "b": nil}"#);
         assert_eq!(json_ok("a.b[0]=1e3"), r#"{"a": {"b": [1000.0f]}}"#);
-        assert_eq!(json_ok(r#"s="\u00e9\ud83d\ude00\ud800x""#), "{\"s\": \"é😀\u{FFFD}x\"}");
+        assert_eq!(
+            json_ok(r#"s="\u00e9\ud83d\ude00\ud800x""#),
+            "{\"s\": \"é😀\u{FFFD}x\"}"
+        );
         let mut m = Map::new();
-        assert_eq!(parse_set_json("a=1x", &mut m).unwrap_err(), r#"key "x" has no value"#);
-        assert_eq!(parse_set_json("a=tru", &mut m).unwrap_err(), "unexpected EOF");
+        assert_eq!(
+            parse_set_json("a=1x", &mut m).unwrap_err(),
+            r#"key "x" has no value"#
+        );
+        assert_eq!(
+            parse_set_json("a=tru", &mut m).unwrap_err(),
+            "unexpected EOF"
+        );
         assert_eq!(
             parse_set_json("a=x", &mut m).unwrap_err(),
             "invalid character 'x' looking for beginning of value"
@@ -1540,9 +1663,15 @@ mod tests {
         assert_eq!(literal_ok("a.b[1]=x=y"), r#"{"a": {"b": [nil, "x=y"]}}"#);
         assert_eq!(literal_ok("a[0]"), r#"{"a": []}"#);
         assert_eq!(literal_ok("a=1,b=true\\,{x}"), r#"{"a": "1,b=true\\,{x}"}"#);
-        assert_eq!(literal_ok("a[0][1].b=null"), r#"{"a": [[nil, {"b": "null"}]]}"#);
+        assert_eq!(
+            literal_ok("a[0][1].b=null"),
+            r#"{"a": [[nil, {"b": "null"}]]}"#
+        );
         let mut m = Map::new();
-        assert_eq!(parse_set_literal("a", &mut m).unwrap_err(), r#"key "a" has no value"#);
+        assert_eq!(
+            parse_set_literal("a", &mut m).unwrap_err(),
+            r#"key "a" has no value"#
+        );
         let mut m = base("a: 1\n");
         assert_eq!(
             parse_set_literal("a.b=2", &mut m).unwrap_err(),
@@ -1581,7 +1710,10 @@ mod tests {
         };
         let opts = ValueOptions {
             value_files: vec!["a.yaml".into(), "b.yaml".into()],
-            set_json: vec![r#"{"j": {"k": 1}, "m": {"z": 3}}"#.into(), "s=\"json\"".into()],
+            set_json: vec![
+                r#"{"j": {"k": 1}, "m": {"z": 3}}"#.into(),
+                "s=\"json\"".into(),
+            ],
             set: vec!["s=set,n=5".into()],
             set_string: vec!["n=6".into()],
             set_file: vec!["f=f.txt".into()],
@@ -1594,33 +1726,57 @@ mod tests {
         );
         let err = |o: ValueOptions| o.merge_values(&files).unwrap_err();
         assert_eq!(
-            err(ValueOptions { value_files: vec!["nope.yaml".into()], ..Default::default() }),
+            err(ValueOptions {
+                value_files: vec!["nope.yaml".into()],
+                ..Default::default()
+            }),
             "open nope.yaml: no such file or directory"
         );
-        assert!(err(ValueOptions { value_files: vec!["bad.yaml".into()], ..Default::default() })
-            .starts_with("failed to parse bad.yaml: "));
+        assert!(err(ValueOptions {
+            value_files: vec!["bad.yaml".into()],
+            ..Default::default()
+        })
+        .starts_with("failed to parse bad.yaml: "));
         assert_eq!(
-            err(ValueOptions { set_json: vec!["{bad".into()], ..Default::default() }),
+            err(ValueOptions {
+                set_json: vec!["{bad".into()],
+                ..Default::default()
+            }),
             "failed parsing --set-json data JSON: {bad"
         );
         assert_eq!(
-            err(ValueOptions { set_json: vec!["a=tru".into()], ..Default::default() }),
+            err(ValueOptions {
+                set_json: vec!["a=tru".into()],
+                ..Default::default()
+            }),
             "failed parsing --set-json data a=tru"
         );
         assert_eq!(
-            err(ValueOptions { set: vec!["a".into()], ..Default::default() }),
+            err(ValueOptions {
+                set: vec!["a".into()],
+                ..Default::default()
+            }),
             r#"failed parsing --set data: key "a" has no value"#
         );
         assert_eq!(
-            err(ValueOptions { set_string: vec!["a,".into()], ..Default::default() }),
+            err(ValueOptions {
+                set_string: vec!["a,".into()],
+                ..Default::default()
+            }),
             r#"failed parsing --set-string data: key "a" has no value (cannot end with ,)"#
         );
         assert_eq!(
-            err(ValueOptions { set_file: vec!["a=nope".into()], ..Default::default() }),
+            err(ValueOptions {
+                set_file: vec!["a=nope".into()],
+                ..Default::default()
+            }),
             "failed parsing --set-file data: open nope: no such file or directory"
         );
         assert_eq!(
-            err(ValueOptions { set_literal: vec!["a".into()], ..Default::default() }),
+            err(ValueOptions {
+                set_literal: vec!["a".into()],
+                ..Default::default()
+            }),
             r#"failed parsing --set-literal data: key "a" has no value"#
         );
     }

@@ -116,7 +116,10 @@ fn coalesce_deps(ch: &ChartView, dest: &MapRef, prefix: &str, merge: bool) {
         let dv = match dest.get(&sub.name) {
             None => {
                 let m = MapRef::new(Map::new());
-                dest.insert(Str::from(sub.name.as_str()), Value::Map(m.clone(), MapType::Any));
+                dest.insert(
+                    Str::from(sub.name.as_str()),
+                    Value::Map(m.clone(), MapType::Any),
+                );
                 m
             }
             Some(v) => match table(&v) {

@@ -54,7 +54,11 @@ fn build_case_chart(case: &serde_json::Value, root: &Path) -> (PathBuf, String) 
     for key in ["templates", "files"] {
         if let Some(m) = case.get(key).and_then(|m| m.as_object()) {
             for (rel, body) in m {
-                let base = if key == "templates" { dir.join("templates") } else { dir.clone() };
+                let base = if key == "templates" {
+                    dir.join("templates")
+                } else {
+                    dir.clone()
+                };
                 write(&base.join(rel), body.as_str().unwrap_or(""));
             }
         }
@@ -85,7 +89,11 @@ fn run_case(case: &serde_json::Value, root: &Path) -> Result<String, String> {
     let apis: Vec<String> = case
         .get("api_versions")
         .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default();
     opts.capabilities = Capabilities::new(kube, &apis)?;
     let user: Map = match case.get("user_values") {

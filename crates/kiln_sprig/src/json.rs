@@ -52,7 +52,9 @@ pub(crate) fn register(funcs: &mut FuncMap) {
     funcs.add_pure("mustToRawJson", &[Ty::Any], None, |a| {
         to_raw_json(&arg(a)).map(Value::from).map_err(go_err)
     });
-    funcs.add_pure("fromJson", &[Ty::String], None, |a| Ok(from_json_partial(&text(a)).0));
+    funcs.add_pure("fromJson", &[Ty::String], None, |a| {
+        Ok(from_json_partial(&text(a)).0)
+    });
     funcs.add_pure("mustFromJson", &[Ty::String], None, |a| {
         let (v, err) = from_json_partial(&text(a));
         match err {
@@ -81,19 +83,38 @@ mod tests {
         let mut m = kiln_gotmpl::Map::new();
         m.insert("h".into(), Value::str("<a&b>"));
         let v = Value::Map(MapRef::new(m), kiln_gotmpl::MapType::Any);
-        assert_eq!(call("toJson", &[v.clone()]).unwrap(), Value::str("{\"h\":\"\\u003ca\\u0026b\\u003e\"}"));
-        assert_eq!(call("toRawJson", &[v.clone()]).unwrap(), Value::str("{\"h\":\"<a&b>\"}"));
-        assert_eq!(call("toPrettyJson", &[v]).unwrap(), Value::str("{\n  \"h\": \"\\u003ca\\u0026b\\u003e\"\n}"));
-        assert_eq!(call("toJson", &[Value::Float(f64::NAN)]).unwrap(), Value::str(""));
         assert_eq!(
-            call("mustToJson", &[Value::Float(f64::NAN)]).unwrap_err().text,
+            call("toJson", std::slice::from_ref(&v)).unwrap(),
+            Value::str("{\"h\":\"\\u003ca\\u0026b\\u003e\"}")
+        );
+        assert_eq!(
+            call("toRawJson", std::slice::from_ref(&v)).unwrap(),
+            Value::str("{\"h\":\"<a&b>\"}")
+        );
+        assert_eq!(
+            call("toPrettyJson", &[v]).unwrap(),
+            Value::str("{\n  \"h\": \"\\u003ca\\u0026b\\u003e\"\n}")
+        );
+        assert_eq!(
+            call("toJson", &[Value::Float(f64::NAN)]).unwrap(),
+            Value::str("")
+        );
+        assert_eq!(
+            call("mustToJson", &[Value::Float(f64::NAN)])
+                .unwrap_err()
+                .text,
             "json: unsupported value: NaN"
         );
         assert_eq!(call("fromJson", &[Value::str("{bad")]).unwrap(), Value::Nil);
         assert_eq!(
-            call("mustFromJson", &[Value::str("{bad")]).unwrap_err().text,
+            call("mustFromJson", &[Value::str("{bad")])
+                .unwrap_err()
+                .text,
             "invalid character 'b' looking for beginning of object key string"
         );
-        assert_eq!(call("fromJson", &[Value::str("[1]")]).unwrap(), Value::list(vec![Value::Float(1.0)]));
+        assert_eq!(
+            call("fromJson", &[Value::str("[1]")]).unwrap(),
+            Value::list(vec![Value::Float(1.0)])
+        );
     }
 }
