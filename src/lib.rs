@@ -7,4 +7,6 @@
 
 pub mod compile;
 pub mod config;
+pub mod diagnostic;
 pub mod report;
+pub mod template_cmd;

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 use kiln::compile::{self, CompileRequest};
 use kiln::report;
+use kiln::template_cmd::{self, TemplateRequest};
 
 /// GitOps manifest compiler: renders an Argo CD + Helm monorepo offline, byte-identical
 /// to Helm, and writes the manifests each cluster would run.
@@ -30,6 +31,63 @@ enum Command {
     ///   kiln compile . --root clusters/prod.yaml --kube-version 1.31.0 --out /tmp/out
     #[command(verbatim_doc_comment)]
     Compile(CompileArgs),
+    /// Render a local chart like `helm template`.
+    ///
+    /// Prints the same stream as `helm template` (manifests in install order, then hooks,
+    /// each headed `# Source: <chart>/templates/<file>`). With --json, prints the
+    /// engine's per-template output instead: {"manifests": {"<template>": "<text>"}}.
+    ///
+    /// Examples:
+    ///   kiln template charts/ai/ollama --set gpu.enabled=true
+    ///   kiln template my-release ./mychart -f prod.yaml --namespace apps --include-crds
+    #[command(verbatim_doc_comment)]
+    Template(TemplateArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct TemplateArgs {
+    /// [NAME] CHART: an optional release name, then the chart directory or .tgz.
+    #[arg(num_args = 1..=2, required = true, value_name = "NAME] [CHART")]
+    args: Vec<String>,
+    /// Values file (repeatable; later files win; `-` reads stdin).
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    values: Vec<String>,
+    /// Set a value: key=value (repeatable, comma-separated).
+    #[arg(long = "set", value_name = "K=V")]
+    set: Vec<String>,
+    /// Set a string value: key=value.
+    #[arg(long = "set-string", value_name = "K=V")]
+    set_string: Vec<String>,
+    /// Set a JSON value: key=json.
+    #[arg(long = "set-json", value_name = "K=JSON")]
+    set_json: Vec<String>,
+    /// Set a value from a file: key=path.
+    #[arg(long = "set-file", value_name = "K=PATH")]
+    set_file: Vec<String>,
+    /// Set a literal string value: key=value (no splitting).
+    #[arg(long = "set-literal", value_name = "K=V")]
+    set_literal: Vec<String>,
+    /// Release name (default: release-name).
+    #[arg(long)]
+    release: Option<String>,
+    /// Release namespace (default: default).
+    #[arg(short = 'n', long)]
+    namespace: Option<String>,
+    /// Kubernetes version for .Capabilities.KubeVersion.
+    #[arg(long, value_name = "VERSION")]
+    kube_version: Option<String>,
+    /// Extra API versions for .Capabilities.APIVersions (repeatable or comma separated).
+    #[arg(short = 'a', long = "api-versions", value_name = "GROUP/VERSION")]
+    api_versions: Vec<String>,
+    /// Print the chart's crds/ files first.
+    #[arg(long)]
+    include_crds: bool,
+    /// Do not validate values against values.schema.json.
+    #[arg(long)]
+    skip_schema_validation: bool,
+    /// Print {"manifests": {...}}: every template's output before YAML parsing.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -59,7 +117,49 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Compile(args) => run_compile(args),
+        Command::Template(args) => run_template(args),
     }
+}
+
+fn run_template(a: TemplateArgs) -> ExitCode {
+    let (name, chart) = match a.args.as_slice() {
+        [chart] => (None, chart.clone()),
+        [name, chart] => (Some(name.clone()), chart.clone()),
+        _ => unreachable_args(),
+    };
+    let req = TemplateRequest {
+        chart: PathBuf::from(chart),
+        release: a.release.or(name),
+        namespace: a.namespace,
+        values: kiln_helm::strvals::ValueOptions {
+            value_files: a.values,
+            set: a.set,
+            set_string: a.set_string,
+            set_json: a.set_json,
+            set_file: a.set_file,
+            set_literal: a.set_literal,
+        },
+        kube_version: a.kube_version,
+        api_versions: a.api_versions,
+        include_crds: a.include_crds,
+        skip_schema_validation: a.skip_schema_validation,
+        json: a.json,
+    };
+    match template_cmd::run(&req) {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(f) => {
+            eprintln!("{}", f.message);
+            ExitCode::from(if f.usage { 2 } else { 1 })
+        }
+    }
+}
+
+/// clap guarantees one or two positional arguments.
+fn unreachable_args() -> (Option<String>, String) {
+    (None, ".".into())
 }
 
 fn run_compile(args: CompileArgs) -> ExitCode {
