@@ -255,6 +255,12 @@ impl Encoder<'_> {
             }
             Value::Complex(..) => return Err(JsonError::new("json: unsupported type: complex128")),
             Value::String(s) => append_json_string(&mut self.out, s, self.opts.escape_html),
+            // Go's encoder replaces invalid UTF-8 with U+FFFD.
+            Value::RawString(b) => append_json_string(
+                &mut self.out,
+                &String::from_utf8_lossy(b),
+                self.opts.escape_html,
+            ),
             Value::Bytes(b) => {
                 self.out.push('"');
                 self.out.push_str(&base64_std(b));

@@ -535,6 +535,28 @@ impl State<'_> {
         } else {
             receiver.v.type_name().into_owned()
         };
+        if let (Some(tm), Value::Map(_, MapType::Named(tn)) | Value::List(_, ListType::Named(tn))) =
+            (self.set.type_methods.clone(), &receiver.v)
+        {
+            if let Some(sig) = tm.method(tn, name) {
+                let recv = receiver.v.clone();
+                let name_owned = name.to_string();
+                return self.eval_call(
+                    dot,
+                    CallTarget {
+                        params: sig_params(&sig),
+                        variadic: sig.variadic,
+                        special: Special::None,
+                        name,
+                    },
+                    (pos, node),
+                    (pos, node),
+                    args,
+                    final_,
+                    &mut |_st: &mut State<'_>, argv: &[Value]| tm.call(&recv, &name_owned, argv),
+                );
+            }
+        }
         if let Value::Object(obj) = &receiver.v {
             if let Some(sig) = obj.method(name) {
                 let obj = obj.clone();

@@ -34,6 +34,16 @@ pub struct Options {
     pub missing_key: MissingKey,
 }
 
+/// Methods of named map and slice types (Go methods declared on a type like Helm's
+/// `common.Values`), which Go looks up before map keys: `.Values.AsMap` calls the
+/// method even if a key `AsMap` exists.
+pub trait TypeMethods: Send + Sync {
+    /// The signature of method `name` of the type named `type_name`, if it has one.
+    fn method(&self, type_name: &str, name: &str) -> Option<crate::value::MethodSig>;
+    /// Calls it on `receiver` with checked arguments; `Err` is the method's error.
+    fn call(&self, receiver: &Value, name: &str, args: &[Value]) -> Result<Value, GoError>;
+}
+
 /// One layer of template definitions. `tpl` adds a layer over the current set so that
 /// its `define`s are visible only while it runs, without copying the set.
 #[derive(Debug, Default, Clone)]
@@ -71,6 +81,7 @@ pub struct TemplateSet {
     pub(crate) root: Arc<Layer>,
     pub(crate) funcs: Arc<FuncMap>,
     pub(crate) options: Options,
+    pub(crate) type_methods: Option<Arc<dyn TypeMethods>>,
     /// Name reported in "no template %q associated with template %q" errors (Go's name of
     /// the template `ExecuteTemplate` is called on; Helm's is `gotpl`).
     pub(crate) name: Str,
@@ -86,8 +97,14 @@ impl TemplateSet {
             root: Arc::new(Layer::default()),
             funcs: Arc::new(all),
             options,
+            type_methods: None,
             name: Str::from(name),
         }
+    }
+
+    /// Declares the methods of named types (see [`TypeMethods`]).
+    pub fn set_type_methods(&mut self, methods: Arc<dyn TypeMethods>) {
+        self.type_methods = Some(methods);
     }
 
     /// The execution options.

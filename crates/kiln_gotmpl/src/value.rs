@@ -248,6 +248,11 @@ pub enum Value {
     Complex(f64, f64),
     /// Go `string`.
     String(Str),
+    /// A Go `string` whose bytes are not valid UTF-8 (Go strings are byte strings:
+    /// `.Files.Get` of a binary file, `b64dec` of random bytes). Behaves as a `string`
+    /// everywhere; byte-oriented functions (`b64enc`, hashes, `len`) see the exact bytes,
+    /// text-oriented ones see the bytes decoded lossily.
+    RawString(Arc<[u8]>),
     /// Go `[]byte` (`.Files.GetBytes`).
     Bytes(Arc<[u8]>),
     /// A Go slice; elements of a typed slice all have that element type.
@@ -302,11 +307,29 @@ impl Value {
         matches!(self, Value::Nil)
     }
 
-    /// The string inside a Go `string`, else `None`.
+    /// The string inside a Go `string` (valid UTF-8), else `None`.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// The bytes of a Go `string` (valid UTF-8 or not), else `None`.
+    pub fn as_str_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Value::String(s) => Some(s.as_bytes()),
+            Value::RawString(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// A Go string from bytes: [`Value::String`] when they are UTF-8, else
+    /// [`Value::RawString`] (Go's `string(b)` keeps any bytes).
+    pub fn from_go_bytes(b: &[u8]) -> Value {
+        match std::str::from_utf8(b) {
+            Ok(s) => Value::str(s),
+            Err(_) => Value::RawString(Arc::from(b)),
         }
     }
 
@@ -370,7 +393,7 @@ impl Value {
             },
             Value::Float(_) => Kind::Float64,
             Value::Complex(..) => Kind::Complex128,
-            Value::String(_) => Kind::String,
+            Value::String(_) | Value::RawString(_) => Kind::String,
             Value::Bytes(_) | Value::List(..) => Kind::Slice,
             Value::Map(..) => Kind::Map,
             Value::Object(o) => o.kind(),
@@ -398,7 +421,7 @@ impl Value {
             },
             Value::Float(_) => "float64",
             Value::Complex(..) => "complex128",
-            Value::String(_) => "string",
+            Value::String(_) | Value::RawString(_) => "string",
             Value::Bytes(_) => "[]uint8",
             Value::List(_, t) => match t {
                 ListType::Any => "[]interface {}",
@@ -429,7 +452,7 @@ impl Value {
             Value::Float(f) => *f != 0.0,
             Value::Complex(r, i) => *r != 0.0 || *i != 0.0,
             Value::String(s) => !s.is_empty(),
-            Value::Bytes(b) => !b.is_empty(),
+            Value::RawString(b) | Value::Bytes(b) => !b.is_empty(),
             Value::List(l, _) => !l.is_empty(),
             Value::Map(m, _) => !m.is_empty(),
             Value::Object(o) => o.is_true(),
@@ -446,7 +469,7 @@ impl Value {
     pub fn len(&self) -> Option<usize> {
         match self {
             Value::String(s) => Some(s.len()),
-            Value::Bytes(b) => Some(b.len()),
+            Value::RawString(b) | Value::Bytes(b) => Some(b.len()),
             Value::List(l, _) => Some(l.len()),
             Value::Map(m, _) => Some(m.len()),
             Value::Object(o) => o.len(),
@@ -460,7 +483,7 @@ impl Value {
         match (ty, self) {
             (Ty::Any, _) => true,
             (Ty::Value, _) => true,
-            (Ty::String, Value::String(_)) => true,
+            (Ty::String, Value::String(_) | Value::RawString(_)) => true,
             (Ty::Bool, Value::Bool(_)) => true,
             (Ty::Int, Value::Int(_, IntType::Int)) => true,
             (Ty::Int64, Value::Int(_, IntType::Int64)) => true,
@@ -675,6 +698,7 @@ impl fmt::Debug for Value {
             Value::Float(x) => write!(f, "{x:?}f"),
             Value::Complex(r, i) => write!(f, "({r}+{i}i)"),
             Value::String(s) => write!(f, "{s:?}"),
+            Value::RawString(b) => write!(f, "{:?}", String::from_utf8_lossy(b)),
             Value::Bytes(b) => write!(f, "b{b:?}"),
             Value::List(l, _) => f.debug_list().entries(l.iter()).finish(),
             Value::Map(m, _) => m.fmt(f),
@@ -694,6 +718,7 @@ impl PartialEq for Value {
             (Value::Float(a), Value::Float(b)) => a == b,
             (Value::Complex(a, b), Value::Complex(c, d)) => a == c && b == d,
             (Value::String(a), Value::String(b)) => a == b,
+            (Value::RawString(a), Value::RawString(b)) => a == b,
             (Value::Bytes(a), Value::Bytes(b)) => a == b,
             (Value::List(a, ta), Value::List(b, tb)) => ta == tb && (Arc::ptr_eq(a, b) || a == b),
             (Value::Map(a, ta), Value::Map(b, tb)) => {

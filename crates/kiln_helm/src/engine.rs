@@ -206,6 +206,7 @@ pub(crate) fn render_view(
             missing_key: MissingKey::Zero,
         },
     );
+    set.set_type_methods(Arc::new(crate::values::ValuesMethods));
     for name in &keys {
         let r = &tpls[*name];
         if let Err(e) = set.parse(name, &r.source) {

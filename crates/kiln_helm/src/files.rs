@@ -110,7 +110,7 @@ impl Object for Files {
                 .to_string()
         };
         Ok(match name {
-            "Get" => Value::from(String::from_utf8_lossy(&self.get_bytes(&arg())).into_owned()),
+            "Get" => Value::from_go_bytes(&self.get_bytes(&arg())),
             "GetBytes" => Value::Bytes(self.get_bytes(&arg())),
             "Glob" => Value::Object(Arc::new(self.glob(&arg()))),
             "Lines" => self.lines(&arg()),

@@ -15,6 +15,85 @@ use crate::chart::Chart;
 /// Helm's `common.Values` type name, as `%T` prints it.
 pub const VALUES_TYPE: &str = "common.Values";
 
+/// The methods of Helm's `common.Values` (`pkg/chart/common/values.go`), which
+/// templates can call: `.Values.AsMap`, `.Values.YAML`, `.Values.Table "a.b"`,
+/// `.Values.PathValue "a.b"`.
+pub struct ValuesMethods;
+
+impl kiln_gotmpl::TypeMethods for ValuesMethods {
+    fn method(&self, type_name: &str, name: &str) -> Option<kiln_gotmpl::MethodSig> {
+        if type_name != VALUES_TYPE {
+            return None;
+        }
+        let params: &'static [kiln_gotmpl::Ty] = match name {
+            "AsMap" | "YAML" => &[],
+            "Table" | "PathValue" => &[kiln_gotmpl::Ty::String],
+            _ => return None,
+        };
+        Some(kiln_gotmpl::MethodSig {
+            params,
+            variadic: None,
+        })
+    }
+
+    fn call(
+        &self,
+        receiver: &Value,
+        name: &str,
+        args: &[Value],
+    ) -> Result<Value, kiln_gotmpl::GoError> {
+        let Value::Map(m, _) = receiver else {
+            return Ok(Value::Nil);
+        };
+        let arg = || {
+            args.first()
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        match name {
+            "AsMap" => Ok(if m.is_empty() {
+                Value::empty_map()
+            } else {
+                Value::Map(m.clone(), MapType::Any)
+            }),
+            "YAML" => kiln_encoding::marshal_yaml(receiver)
+                .map(Value::from)
+                .map_err(|e| kiln_gotmpl::GoError::new(e.to_string())),
+            "Table" => {
+                let mut table = m.clone();
+                for part in arg().split('.') {
+                    match table.get(part) {
+                        Some(Value::Map(next, MapType::Any | MapType::Named(VALUES_TYPE))) => {
+                            table = next
+                        }
+                        _ => {
+                            return Err(kiln_gotmpl::GoError::new(format!(
+                                "{part:?} is not a table"
+                            )))
+                        }
+                    }
+                }
+                Ok(values_value(table))
+            }
+            "PathValue" => {
+                let path = arg();
+                if path.is_empty() {
+                    return Err(kiln_gotmpl::GoError::new("YAML path cannot be empty"));
+                }
+                match path_value(&m.snapshot(), &path) {
+                    Some(v) => Ok(v),
+                    None => Err(kiln_gotmpl::GoError::new(format!(
+                        "{:?} is not a value",
+                        path.rsplit('.').next().unwrap_or("")
+                    ))),
+                }
+            }
+            _ => Ok(Value::Nil),
+        }
+    }
+}
+
 /// A Go nil `map[string]string` (prints `map[]`).
 pub fn nil_string_map() -> Value {
     Value::Map(MapRef::default(), MapType::String)

@@ -249,6 +249,11 @@ fn s(a: &[Value], i: usize) -> &str {
     arg(a, i).as_str().unwrap_or("")
 }
 
+/// The bytes of a string argument (Go strings may hold any bytes).
+fn sb(a: &[Value], i: usize) -> &[u8] {
+    arg(a, i).as_str_bytes().unwrap_or(&[])
+}
+
 fn int(a: &[Value], i: usize) -> i64 {
     match arg(a, i) {
         Value::Int(n, _) => *n,
@@ -329,16 +334,16 @@ pub(crate) fn register(funcs: &mut FuncMap) {
     use sha2::Digest;
     use Ty::{Int, ListAny, String as S};
     funcs.add_pure("sha1sum", &[S], None, |a| {
-        Ok(Value::from(hex(&sha1::Sha1::digest(s(a, 0).as_bytes()))))
+        Ok(Value::from(hex(&sha1::Sha1::digest(sb(a, 0)))))
     });
     funcs.add_pure("sha256sum", &[S], None, |a| {
-        Ok(Value::from(hex(&sha2::Sha256::digest(s(a, 0).as_bytes()))))
+        Ok(Value::from(hex(&sha2::Sha256::digest(sb(a, 0)))))
     });
     funcs.add_pure("sha512sum", &[S], None, |a| {
-        Ok(Value::from(hex(&sha2::Sha512::digest(s(a, 0).as_bytes()))))
+        Ok(Value::from(hex(&sha2::Sha512::digest(sb(a, 0)))))
     });
     funcs.add_pure("adler32sum", &[S], None, |a| {
-        Ok(Value::from(adler32(s(a, 0).as_bytes()).to_string()))
+        Ok(Value::from(adler32(sb(a, 0)).to_string()))
     });
     funcs.add_pure("bcrypt", &[S], None, |a| {
         Ok(Value::from(bcrypt_hash(s(a, 0))))

@@ -30,7 +30,7 @@ pub(crate) fn empty(v: &Value) -> bool {
         Value::Float(f) => *f == 0.0,
         Value::Complex(r, i) => *r == 0.0 && *i == 0.0,
         Value::String(s) => s.is_empty(),
-        Value::Bytes(b) => b.is_empty(),
+        Value::Bytes(b) | Value::RawString(b) => b.is_empty(),
         Value::List(l, _) => l.is_empty(),
         Value::Map(m, _) => m.is_empty(),
         Value::Object(o) => match o.kind() {

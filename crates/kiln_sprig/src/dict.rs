@@ -85,7 +85,7 @@ fn is_empty_value(v: &Value) -> bool {
         Value::Float(f) => *f == 0.0,
         Value::Complex(..) => false,
         Value::String(s) => s.is_empty(),
-        Value::Bytes(b) => b.is_empty(),
+        Value::Bytes(b) | Value::RawString(b) => b.is_empty(),
         Value::List(l, _) => l.is_empty(),
         Value::Map(m, _) => m.is_empty(),
         Value::Object(o) => match o.kind() {

@@ -383,21 +383,21 @@ pub(crate) fn register(funcs: &mut FuncMap) {
         Ok(Value::string_list(l))
     });
     funcs.add_pure("b64enc", &[S], None, |a| {
-        ok_str(encoding::b64_encode(string(a, 0)?.as_bytes()))
+        ok_str(encoding::b64_encode(args::bytes(a, 0)?))
     });
     funcs.add_pure("b64dec", &[S], None, |a| {
-        ok_str(match encoding::b64_decode(string(a, 0)?.as_bytes()) {
-            Ok(b) => gostd::lossy(&b),
-            Err(e) => e,
+        Ok(match encoding::b64_decode(args::bytes(a, 0)?) {
+            Ok(b) => Value::from_go_bytes(&b),
+            Err(e) => Value::from(e),
         })
     });
     funcs.add_pure("b32enc", &[S], None, |a| {
-        ok_str(encoding::b32_encode(string(a, 0)?.as_bytes()))
+        ok_str(encoding::b32_encode(args::bytes(a, 0)?))
     });
     funcs.add_pure("b32dec", &[S], None, |a| {
-        ok_str(match encoding::b32_decode(string(a, 0)?.as_bytes()) {
-            Ok(b) => gostd::lossy(&b),
-            Err(e) => e,
+        Ok(match encoding::b32_decode(args::bytes(a, 0)?) {
+            Ok(b) => Value::from_go_bytes(&b),
+            Err(e) => Value::from(e),
         })
     });
     funcs.add_pure("env", &[S], None, |a| {

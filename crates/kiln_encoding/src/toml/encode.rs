@@ -96,7 +96,7 @@ fn toml_type(v: &Value) -> Result<Option<TType>, TomlError> {
         Value::Bool(_) => TType::Bool,
         Value::Int(..) | Value::Uint(..) => TType::Integer,
         Value::Float(_) => TType::Float,
-        Value::String(_) => TType::String,
+        Value::String(_) | Value::RawString(_) => TType::String,
         Value::Complex(..) => return Err(err("unsupported type: complex128")),
         Value::Map(..) => TType::Hash,
         Value::List(..) | Value::Bytes(_) => {
@@ -207,7 +207,8 @@ impl Enc {
             | Value::Int(..)
             | Value::Uint(..)
             | Value::Float(_)
-            | Value::String(_) => self.write_key_value(key, v, false),
+            | Value::String(_)
+            | Value::RawString(_) => self.write_key_value(key, v, false),
             Value::List(..) | Value::Bytes(_) => {
                 if toml_type(v)? == Some(TType::ArrayHash) {
                     self.array_of_tables(key, v)
@@ -230,6 +231,7 @@ impl Enc {
     fn element(&mut self, v: &Value) -> EResult {
         match v {
             Value::String(s) => self.write(&quote(s)),
+            Value::RawString(b) => self.write(&quote(&String::from_utf8_lossy(b))),
             Value::Bool(b) => self.write(if *b { "true" } else { "false" }),
             Value::Int(i, _) => self.write(&i.to_string()),
             Value::Uint(u, _) => self.write(&u.to_string()),

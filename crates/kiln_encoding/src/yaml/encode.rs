@@ -144,6 +144,10 @@ struct V2Builder {
 impl V2Builder {
     fn value(&mut self, v: &Value, depth: usize) -> Result<(), MarshalError> {
         match v {
+            // The JSON round trip replaces invalid UTF-8 with U+FFFD.
+            Value::RawString(b) => {
+                return self.value(&Value::from(String::from_utf8_lossy(b).into_owned()), depth)
+            }
             Value::Nil => self
                 .events
                 .push(Ev::Scalar("null".into(), ScalarStyle::Plain)),
@@ -339,6 +343,9 @@ impl V3Builder {
                 .push(Ev::Scalar(v3_float(*f), ScalarStyle::Plain)),
             Value::Complex(..) => return Err(err("cannot marshal type: complex128")),
             Value::String(s) => self.events.push(v3_string_event(s.to_string())),
+            Value::RawString(b) => self
+                .events
+                .push(v3_string_event(String::from_utf8_lossy(b).into_owned())),
             Value::Bytes(b) => {
                 // A []byte is a slice of uint8 numbers for goyaml.v3.
                 let items: Vec<Value> = b

@@ -391,6 +391,14 @@ impl<'a> Printer<'a> {
             Value::Float(f) => self.fmt_float_verb(*f, verb, v),
             Value::Complex(re, im) => self.fmt_complex(*re, *im, verb, v),
             Value::String(s) => self.fmt_string(s, verb, v),
+            Value::RawString(b) => match verb {
+                'v' if self.fl.sharp_v => self.fmt_q(b),
+                'v' | 's' => self.fmt_bs(b),
+                'x' => self.fmt_sbx(b, LDIGITS),
+                'X' => self.fmt_sbx(b, UDIGITS),
+                'q' => self.fmt_q(b),
+                _ => self.bad_verb(verb, Some(v)),
+            },
             Value::Bytes(b) => self.fmt_bytes(b, verb, "[]uint8"),
             Value::List(items, _) => {
                 let t = v.type_name();

@@ -26,6 +26,14 @@ pub(crate) fn string(a: &[Value], i: usize) -> Result<&str, GoError> {
     }
 }
 
+/// Argument `i`, the bytes of a Go `string` (also one holding invalid UTF-8), for
+/// byte-oriented functions (encodings, hashes).
+pub(crate) fn bytes(a: &[Value], i: usize) -> Result<&[u8], GoError> {
+    a.get(i)
+        .and_then(Value::as_str_bytes)
+        .ok_or_else(|| missing(i, "string"))
+}
+
 /// Argument `i`, a Go integer (`int` parameters).
 pub(crate) fn int(a: &[Value], i: usize) -> Result<i64, GoError> {
     match a.get(i) {
