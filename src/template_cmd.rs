@@ -101,6 +101,18 @@ pub fn run(req: &TemplateRequest) -> Result<String, Failure> {
     Ok(out.stream)
 }
 
+/// Advice for common mistakes.
+fn help(e: &HelmError) -> Option<String> {
+    if e.kind == kiln_helm::ErrorKind::Parse && e.message.contains("undefined variable") {
+        return Some(
+            "if this `{{ }}` is meant for another template language (Prometheus alert templates, \
+             Argo CD ApplicationSets), escape it: {{ `{{ $labels.x }}` }} or {{ \"{{\" }}"
+                .into(),
+        );
+    }
+    None
+}
+
 /// A short title for the kind of failure.
 fn title(kind: kiln_helm::ErrorKind) -> &'static str {
     use kiln_helm::ErrorKind as K;
@@ -126,7 +138,7 @@ pub fn describe(chart_dir: &Path, e: &HelmError) -> String {
         let path = chart_dir.join(rel);
         let shown = format!("{}/{rel}", chart_dir.display());
         if let Some(report) =
-            crate::diagnostic::render_at(title(e.kind), &path, &shown, line, e.col, "here", None)
+            crate::diagnostic::render_at(title(e.kind), &path, &shown, line, e.col, "here", help(e))
         {
             text.push('\n');
             text.push_str(&report);

@@ -210,12 +210,15 @@ pub(crate) fn render_view(
     for name in &keys {
         let r = &tpls[*name];
         if let Err(e) = set.parse(name, &r.source) {
+            let line_start = r.source[..e.offset.min(r.source.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
             return Err(HelmError {
                 kind: ErrorKind::Parse,
                 message: cleanup_parse_error(name, &e.go_text()),
                 file: Some(e.name.clone()),
                 line: Some(e.line),
-                col: None,
+                col: Some(e.offset.saturating_sub(line_start)),
             });
         }
     }

@@ -105,6 +105,23 @@ fn validate_chart(view: &ChartView, vals: &Map) -> Option<String> {
 /// library's report without its first line, plus a newline), other errors (a schema
 /// that does not parse or compile) as the library words them.
 pub fn validate_single(values: &Map, schema_json: &[u8]) -> Result<(), String> {
+    // The walk recurses along the values and the schema (bounded by MAX_DEPTH); a
+    // thread with a stack of its own keeps that safe whatever the caller's stack is.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("kiln-schema".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || validate_single_here(values, schema_json))
+            .map_err(|e| format!("kiln: cannot start schema validation: {e}"))?
+            .join()
+            .unwrap_or_else(|_| Err("unable to validate schema: internal error".into()))
+    })
+}
+
+/// Stack for the validation thread (reserved, not committed, until used).
+const STACK_SIZE: usize = 256 << 20;
+
+fn validate_single_here(values: &Map, schema_json: &[u8]) -> Result<(), String> {
     let doc = parse_json(schema_json)?;
     let compiled = Compiler::compile(&doc)?;
     let inst = J::from_map(values);
@@ -174,6 +191,7 @@ impl J {
                 text: format!("{f}"),
             }),
             Value::String(s) => J::Str(s.to_string()),
+            Value::RawString(b) => J::Str(String::from_utf8_lossy(b).into_owned()),
             Value::List(l, ListType::Any) => J::Arr(l.iter().map(J::from_value).collect()),
             Value::Map(m, MapType::Any) => J::from_map(&m.snapshot()),
             other => J::Invalid(other.type_name().into_owned()),
