@@ -26,16 +26,16 @@ pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
 
 /// The view of `chart` for a release with user values `vals`: what Helm's
 /// `ProcessDependencies` leaves of the chart tree.
-pub fn process_dependencies(view: &ChartView, vals: &Map) -> ChartView {
-    let mut view = process_enabled(view, vals, "");
-    process_import_values(&mut view);
-    view
+pub fn process_dependencies(view: &ChartView, vals: &Map) -> Result<ChartView, String> {
+    let mut view = process_enabled(view, vals, "")?;
+    process_import_values(&mut view)?;
+    Ok(view)
 }
 
-fn process_enabled(c: &ChartView, v: &Map, path: &str) -> ChartView {
+fn process_enabled(c: &ChartView, v: &Map, path: &str) -> Result<ChartView, String> {
     let reqs: &[Dependency] = &c.chart.metadata.dependencies;
     if reqs.is_empty() {
-        return c.clone();
+        return Ok(c.clone());
     }
     let mut reqs: Vec<Dependency> = reqs.to_vec();
     // Subcharts no requirement refers to stay as they are.
@@ -66,7 +66,7 @@ fn process_enabled(c: &ChartView, v: &Map, path: &str) -> ChartView {
     }
     let mut with_deps = c.clone();
     with_deps.dependencies = deps;
-    let cvals = coalesce_values(&with_deps, v);
+    let cvals = coalesce_values(&with_deps, v)?;
     for r in &mut reqs {
         r.enabled = true;
     }
@@ -85,11 +85,11 @@ fn process_enabled(c: &ChartView, v: &Map, path: &str) -> ChartView {
     let children = kept
         .iter()
         .map(|t| process_enabled(t, &cvals, &format!("{path}{}.", t.name)))
-        .collect();
+        .collect::<Result<Vec<_>, _>>()?;
     let mut out = c.clone();
     out.dependencies = children;
     out.requirements = reqs.into_iter().filter(|r| r.enabled).collect();
-    out
+    Ok(out)
 }
 
 fn process_tags(reqs: &mut [Dependency], cvals: &Map) {
@@ -129,14 +129,14 @@ fn process_conditions(reqs: &mut [Dependency], cvals: &Map, path: &str) {
 /// Helm's `processDependencyImportValues(c, merge=true)`: children first, then the
 /// chart's own `import-values` are merged into its defaults (which then also carry the
 /// subcharts' defaults, as in Helm).
-fn process_import_values(c: &mut ChartView) {
+fn process_import_values(c: &mut ChartView) -> Result<(), String> {
     for d in &mut c.dependencies {
-        process_import_values(d);
+        process_import_values(d)?;
     }
     if c.chart.metadata.dependencies.is_empty() {
-        return;
+        return Ok(());
     }
-    let cvals = merge_values(c, &Map::new());
+    let cvals = merge_values(c, &Map::new())?;
     let mut b = Map::new();
     for r in &c.requirements {
         for iv in &r.import_values {
@@ -163,6 +163,7 @@ fn process_import_values(c: &mut ChartView) {
         b,
         true,
     ));
+    Ok(())
 }
 
 fn render_plain(v: Option<&Value>) -> String {

@@ -65,8 +65,10 @@ pub fn render(
     user_values: &Map,
     opts: &RenderOptions,
 ) -> Result<BTreeMap<String, String>, HelmError> {
-    let view = process_dependencies(&ChartView::of(chart), user_values);
-    let vals = coalesce_values(&view, user_values);
+    let view = process_dependencies(&ChartView::of(chart), user_values)
+        .map_err(|m| HelmError::new(ErrorKind::Options, m))?;
+    let vals =
+        coalesce_values(&view, user_values).map_err(|m| HelmError::new(ErrorKind::Options, m))?;
     if !opts.skip_schema_validation {
         crate::schema::validate(&view, &vals)?;
     }

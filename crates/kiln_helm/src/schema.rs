@@ -18,7 +18,7 @@
 //!   library). `$ref`, `$id`/`id`, `$anchor`, `$defs`/`definitions`, `$recursiveRef` and
 //!   `$dynamicRef` within the schema document resolve as there. `format` is asserted
 //!   for drafts 4 to 7 only (the library's default), for the formats listed in
-//!   [`check_format`]. Patterns use Go's RE2 semantics (ASCII `\d`, `\w`, `\s`, `\b`).
+//!   `check_format`. Patterns use Go's RE2 semantics (ASCII `\d`, `\w`, `\s`, `\b`).
 //! * Numbers compare exactly as decimals (the library uses `big.Rat`): values are the
 //!   float64s Helm has (or int64s from `--set`); an integer-valued float is an
 //!   `integer`. Messages print numbers the way `golang.org/x/text/message` does
@@ -33,7 +33,7 @@
 //! schema itself is not validated against its draft's meta-schema (Helm rejects e.g.
 //! `"type": "int"` or an invalid regex with a meta-schema report; kiln ignores the
 //! unknown type name, and reports an invalid regex with a shorter message); `format`
-//! assertions cover the formats listed in [`check_format`] (others pass);
+//! assertions cover the formats listed in `check_format` (others pass);
 //! `contentEncoding`/`contentMediaType` are annotations there and here.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -123,6 +123,15 @@ const STACK_SIZE: usize = 256 << 20;
 
 fn validate_single_here(values: &Map, schema_json: &[u8]) -> Result<(), String> {
     let doc = parse_json(schema_json)?;
+    if !is_schema_value(&doc) {
+        // The one meta-schema check kiln makes: a schema is an object or a boolean.
+        return Err(format!(
+            "{} is not valid against metaschema: jsonschema validation failed with {}\n- at '': got {}, want boolean or object",
+            kiln_gotmpl::fmt::quote(&format!("{ROOT_URL}#")),
+            quote("https://json-schema.org/draft/2020-12/schema#"),
+            type_name(doc.json_type())
+        ));
+    }
     let compiled = Compiler::compile(&doc)?;
     let inst = J::from_map(values);
     match compiled.validate_root(&inst) {
@@ -1281,7 +1290,7 @@ fn go_regex_error(pat: &str, rust: &str) -> String {
             lit.unwrap_or("(?").to_string(),
         )
     } else if detail.contains("backreferences") {
-        let i = pat.find(|c: char| c == '\\').unwrap_or(0);
+        let i = pat.find('\\').unwrap_or(0);
         (
             "invalid escape sequence",
             pat[i..].chars().take(2).collect(),
@@ -3605,7 +3614,8 @@ mod tests {
 {"id": "schema2/ifthen-d6-ignored", "values": {"a": 1}, "files": {"values.schema.json": "{\"$schema\": \"http://json-schema.org/draft-06/schema#\", \"properties\": {\"a\": {\"if\": {\"type\": \"integer\"}, \"then\": {\"minimum\": 5}}}}"}, "error": null},
 {"id": "schema2/contains-d6", "values": {"l": [1]}, "files": {"values.schema.json": "{\"$schema\": \"http://json-schema.org/draft-06/schema#\", \"properties\": {\"l\": {\"contains\": {\"type\": \"string\"}}}}"}, "error": "values don't meet the specifications of the schema(s) in the following chart(s):\nmychart:\n- at '/l': no items match contains schema\n  - at '/l/0': got number, want string\n"},
 {"id": "schema2/format-date", "values": {"a": "2020-13-01", "b": "25:00:00Z", "c": "x", "d": "1:2", "e": "P1X", "f": "a", "g": "("}, "files": {"values.schema.json": "{\"$schema\": \"http://json-schema.org/draft-07/schema#\", \"properties\": {\"a\": {\"format\": \"date\"}, \"b\": {\"format\": \"time\"}, \"c\": {\"format\": \"uuid\"}, \"d\": {\"format\": \"ipv6\"}, \"e\": {\"format\": \"duration\"}, \"f\": {\"format\": \"json-pointer\"}, \"g\": {\"format\": \"regex\"}}}"}, "error": "values don't meet the specifications of the schema(s) in the following chart(s):\nmychart:\n- at '/a': '2020-13-01' is not valid date: parsing time \"2020-13-01\": month out of range\n- at '/b': '25:00:00Z' is not valid time: hour/min/sec out of range\n- at '/c': 'x' is not valid uuid: must have 5 elements\n- at '/d': '1:2' is not valid ipv6: ParseAddr(\"1:2\"): address string too short\n- at '/e': 'P1X' is not valid duration: invalid unit 'X'\n- at '/f': 'a' is not valid json-pointer: not starting with /\n- at '/g': '(' is not valid regex: error parsing regexp: missing closing ): `(`\n"},
-{"id": "schema2/format-2019", "values": {"a": "x"}, "files": {"values.schema.json": "{\"$schema\": \"https://json-schema.org/draft/2019-09/schema\", \"properties\": {\"a\": {\"format\": \"ipv4\"}}}"}, "error": null}
+{"id": "schema2/format-2019", "values": {"a": "x"}, "files": {"values.schema.json": "{\"$schema\": \"https://json-schema.org/draft/2019-09/schema\", \"properties\": {\"a\": {\"format\": \"ipv4\"}}}"}, "error": null},
+{"id": "schema2/array-schema", "values": {"a": 1}, "files": {"values.schema.json": "[1]"}, "error": "values don't meet the specifications of the schema(s) in the following chart(s):\nmychart:\n\"file:///values.schema.json#\" is not valid against metaschema: jsonschema validation failed with 'https://json-schema.org/draft/2020-12/schema#'\n- at '': got array, want boolean or object"}
 ]
 "###;
 
@@ -3643,8 +3653,8 @@ mod tests {
         }
         let chart = Arc::new(crate::loader::load_files(files).expect("case chart loads"));
         let user = Map::new();
-        let view = crate::deps::process_dependencies(&ChartView::of(&chart), &user);
-        let vals = crate::values::coalesce_values(&view, &user);
+        let view = crate::deps::process_dependencies(&ChartView::of(&chart), &user).unwrap();
+        let vals = crate::values::coalesce_values(&view, &user).unwrap();
         validate(&view, &vals).err().map(|e| e.message)
     }
 
@@ -3774,8 +3784,8 @@ mod tests {
                 crate::loader::load_values(&text).expect("values parse"),
             );
         }
-        let view = crate::deps::process_dependencies(&ChartView::of(&chart), &user);
-        let vals = crate::values::coalesce_values(&view, &user);
+        let view = crate::deps::process_dependencies(&ChartView::of(&chart), &user).unwrap();
+        let vals = crate::values::coalesce_values(&view, &user).unwrap();
         validate(&view, &vals)
     }
 

@@ -137,18 +137,21 @@ pub fn deep_copy_map(m: &Map) -> Map {
 /// Helm's `CoalesceValues(chart, vals)`: the chart's defaults (and its subcharts',
 /// recursively) under the user-supplied `vals`. `null` in `vals` deletes a default.
 /// `chart` is the chart with its enabled, renamed dependencies.
-pub fn coalesce_values(chart: &ChartView, vals: &Map) -> Map {
+///
+/// Fails like Helm when a subchart's section of the values is not a map
+/// (`type mismatch on sub: %!t(string=str)`).
+pub fn coalesce_values(chart: &ChartView, vals: &Map) -> Result<Map, String> {
     let dest = MapRef::new(deep_copy_map(vals));
-    coalesce(chart, &dest, "", false);
+    coalesce(chart, &dest, "", false)?;
     let out = dest.snapshot();
-    (*out).clone()
+    Ok((*out).clone())
 }
 
 /// Helm's `MergeValues`: like [`coalesce_values`] but `null` is kept.
-pub fn merge_values(chart: &ChartView, vals: &Map) -> Map {
+pub fn merge_values(chart: &ChartView, vals: &Map) -> Result<Map, String> {
     let dest = MapRef::new(deep_copy_map(vals));
-    coalesce(chart, &dest, "", true);
-    (*dest.snapshot()).clone()
+    coalesce(chart, &dest, "", true)?;
+    Ok((*dest.snapshot()).clone())
 }
 
 /// The chart as rendering sees it: the loaded chart, its (possibly aliased) name,
@@ -185,12 +188,12 @@ fn concat_prefix(a: &str, b: &str) -> String {
     }
 }
 
-fn coalesce(ch: &ChartView, dest: &MapRef, prefix: &str, merge: bool) {
+fn coalesce(ch: &ChartView, dest: &MapRef, prefix: &str, merge: bool) -> Result<(), String> {
     coalesce_chart_values(ch, dest, prefix, merge);
-    coalesce_deps(ch, dest, prefix, merge);
+    coalesce_deps(ch, dest, prefix, merge)
 }
 
-fn coalesce_deps(ch: &ChartView, dest: &MapRef, prefix: &str, merge: bool) {
+fn coalesce_deps(ch: &ChartView, dest: &MapRef, prefix: &str, merge: bool) -> Result<(), String> {
     for sub in &ch.dependencies {
         let dv = match dest.get(&sub.name) {
             None => {
@@ -203,14 +206,20 @@ fn coalesce_deps(ch: &ChartView, dest: &MapRef, prefix: &str, merge: bool) {
             }
             Some(v) => match table(&v) {
                 Some(m) => m.clone(),
-                // Helm reports "type mismatch" and stops coalescing the rest.
-                None => return,
+                None => {
+                    return Err(format!(
+                        "type mismatch on {}: {}",
+                        sub.name,
+                        kiln_gotmpl::fmt::sprintf("%t", &[v])
+                    ))
+                }
             },
         };
         let sub_prefix = concat_prefix(prefix, &ch.name);
         coalesce_globals(&dv, dest);
-        coalesce(sub, &dv, &sub_prefix, merge);
+        coalesce(sub, &dv, &sub_prefix, merge)?;
     }
+    Ok(())
 }
 
 /// Copies the parent's `global` values into the subchart's (parent wins for scalars,
