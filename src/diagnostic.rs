@@ -49,10 +49,7 @@ pub fn render_at(
     let start = offset_of(&text, line, col.unwrap_or(0));
     let len = match col {
         // Underline the action or word at the column.
-        Some(_) => text[start..]
-            .find(|c: char| c == '\n' || c == '}')
-            .unwrap_or(0)
-            .max(1),
+        Some(_) => text[start..].find(['\n', '}']).unwrap_or(0).max(1),
         // Whole line.
         None => text[start..].find('\n').unwrap_or(text.len() - start),
     };
