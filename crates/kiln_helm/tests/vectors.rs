@@ -26,6 +26,52 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+/// Python's `json.dumps` (the oracle writes values.yaml with it): ASCII only, non-ASCII
+/// as `\uXXXX` (UTF-16 surrogate pairs above the BMP, which YAML then rejects, as Helm
+/// does), separators `, ` and `: `.
+fn py_dumps(v: &serde_json::Value) -> String {
+    use serde_json::Value as J;
+    match v {
+        J::Null => "null".into(),
+        J::Bool(b) => b.to_string(),
+        J::Number(n) => n.to_string(),
+        J::String(s) => {
+            let mut out = String::from("\"");
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    '\u{8}' => out.push_str("\\b"),
+                    '\u{c}' => out.push_str("\\f"),
+                    c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                        let mut buf = [0u16; 2];
+                        for unit in c.encode_utf16(&mut buf) {
+                            out.push_str(&format!("\\u{unit:04x}"));
+                        }
+                    }
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
+        J::Array(a) => format!(
+            "[{}]",
+            a.iter().map(py_dumps).collect::<Vec<_>>().join(", ")
+        ),
+        J::Object(o) => format!(
+            "{{{}}}",
+            o.iter()
+                .map(|(k, v)| format!("{}: {}", py_dumps(&J::String(k.clone())), py_dumps(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 /// Lays out the case's chart like helm-oracle's `build_case_chart`; returns the chart
 /// directory and the chart name.
 fn build_case_chart(case: &serde_json::Value, root: &Path) -> (PathBuf, String) {
@@ -38,11 +84,11 @@ fn build_case_chart(case: &serde_json::Value, root: &Path) -> (PathBuf, String) 
     let name = meta["name"].as_str().unwrap_or("mychart").to_string();
     let dir = root.join(&name);
     std::fs::create_dir_all(dir.join("templates")).unwrap();
-    write(&dir.join("Chart.yaml"), &format!("{meta}\n"));
+    write(&dir.join("Chart.yaml"), &format!("{}\n", py_dumps(&meta)));
     if let Some(v) = case.get("values_yaml").and_then(|v| v.as_str()) {
         write(&dir.join("values.yaml"), v);
     } else if let Some(v) = case.get("values").filter(|v| !v.is_null()) {
-        write(&dir.join("values.yaml"), &format!("{v}\n"));
+        write(&dir.join("values.yaml"), &format!("{}\n", py_dumps(v)));
     }
     write(
         &dir.join("templates/test.yaml"),
