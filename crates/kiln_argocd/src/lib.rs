@@ -3,6 +3,7 @@
 //! app-of-apps walk of a cluster from its root Application ([`fleet`]).
 
 pub mod appset;
+pub mod directory;
 pub mod fleet;
 pub mod pyjson;
 pub mod repo;

@@ -257,6 +257,11 @@ fn render_source(
     rec.kind = Some(stype.into());
     match stype {
         "helm" => render_helm(ctx, src, rec, &app_dir, local_refs),
+        "directory" => {
+            let (docs, files) = crate::directory::render(ctx.repo, src, &app_dir)?;
+            rec.files = Some(files);
+            Ok(docs)
+        }
         other => Err(format!(
             "unsupported source type {other:?} (kiln renders Helm sources; {other} sources are reported, not rendered)"
         )
@@ -281,6 +286,37 @@ fn validate_release_name(name: &str) -> Result<(), String> {
         return Err(RULE.into());
     }
     Ok(())
+}
+
+/// The text of a scalar as Argo CD's typed fields hold it.
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::Nil => String::new(),
+        Value::String(s) => s.to_string(),
+        other => {
+            let mut s = String::new();
+            kiln_gotmpl::fmt::write_value(&mut s, other);
+            s
+        }
+    }
+}
+
+/// Argo CD's `cleanSetParameters`: a `,` in a `--set` value is escaped, unless the value
+/// is a Helm list (`{a,b}`).
+fn escape_set_commas(v: &str) -> String {
+    if v.starts_with('{') && v.ends_with('}') {
+        return v.to_string();
+    }
+    let mut out = String::with_capacity(v.len());
+    let mut prev = '\0';
+    for c in v.chars() {
+        if c == ',' && prev != '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+        prev = c;
+    }
+    out
 }
 
 /// Python's `repr` of a str, as the reference implementation quotes release names.
@@ -502,10 +538,49 @@ fn render_helm(
                 }
             }
         }
-        if tree::get_list(&h, &["parameters"]).is_some_and(|p| !p.is_empty())
-            || tree::get_list(&h, &["fileParameters"]).is_some_and(|p| !p.is_empty())
-        {
-            return Err(String::from("helm parameters are not supported yet by kiln").into());
+        // `parameters` become `--set` (or `--set-string` with forceString), in name order
+        // (Argo CD passes them from a Go map; sorting makes the order deterministic).
+        let mut sets: std::collections::BTreeMap<String, String> = Default::default();
+        let mut set_strings: std::collections::BTreeMap<String, String> = Default::default();
+        for p in tree::get_list(&h, &["parameters"]).unwrap_or_default() {
+            let name = scalar_text(&tree::get(&p, &["name"]).unwrap_or_default());
+            let value = envsubst(&scalar_text(&tree::get(&p, &["value"]).unwrap_or_default()), &env);
+            if matches!(tree::get(&p, &["forceString"]), Some(Value::Bool(true))) {
+                set_strings.insert(name, value);
+            } else {
+                sets.insert(name, value);
+            }
+        }
+        for (table, force) in [(&sets, false), (&set_strings, true)] {
+            for (k, v) in table {
+                let v = escape_set_commas(v);
+                let arg = format!("{k}={v}");
+                let r = if force {
+                    kiln_helm::strvals::parse_set_string(&arg, &mut user)
+                } else {
+                    kiln_helm::strvals::parse_set(&arg, &mut user)
+                };
+                r.map_err(|e| format!("failed parsing --set data: {e}"))?;
+                vs.push(ValueSource::Parameter {
+                    name: k.clone(),
+                    force_string: force,
+                });
+            }
+        }
+        for p in tree::get_list(&h, &["fileParameters"]).unwrap_or_default() {
+            let name = scalar_text(&tree::get(&p, &["name"]).unwrap_or_default());
+            let raw = envsubst(&scalar_text(&tree::get(&p, &["path"]).unwrap_or_default()), &env);
+            let full = ctx.repo.resolve(app_dir, &raw);
+            let text = full
+                .as_ref()
+                .and_then(|f| std::fs::read_to_string(ctx.repo.path(f)).ok())
+                .ok_or_else(|| format!("fileParameter {name}: cannot read {raw}"))?;
+            kiln_helm::strvals::parse_set_literal(&format!("{name}={text}"), &mut user)
+                .map_err(|e| format!("failed parsing --set-file data: {e}"))?;
+            vs.push(ValueSource::FileParameter {
+                name,
+                file: full.unwrap_or_default(),
+            });
         }
         let chart = ctx.repo.chart(app_dir).map_err(|e| SourceError {
             location: e.file.as_ref().map(|f| match e.line {

@@ -165,6 +165,21 @@ pub struct Glob {
 impl Glob {
     /// Compiles `pattern`; `None` for invalid patterns (Helm then matches everything).
     pub fn new(pattern: &str) -> Option<Glob> {
+        Glob::compile(pattern, true)
+    }
+
+    /// Compiles `pattern` without separators: `*` and `?` also match `/` (what Argo CD's
+    /// `util/glob.Match` does for directory `include`/`exclude`).
+    pub fn without_separator(pattern: &str) -> Option<Glob> {
+        Glob::compile(pattern, false)
+    }
+
+    fn compile(pattern: &str, slash_separates: bool) -> Option<Glob> {
+        let (star, any) = if slash_separates {
+            ("[^/]*", "[^/]")
+        } else {
+            (".*", ".")
+        };
         let mut re = String::from("(?s)^");
         let chars: Vec<char> = pattern.chars().collect();
         let mut i = 0;
@@ -178,9 +193,9 @@ impl Glob {
                         i += 2;
                         continue;
                     }
-                    re.push_str("[^/]*");
+                    re.push_str(star);
                 }
-                '?' => re.push_str("[^/]"),
+                '?' => re.push_str(any),
                 '[' => {
                     let mut j = i + 1;
                     let mut class = String::from("[");

@@ -1,0 +1,174 @@
+//! Plain-directory sources (mirrors Argo CD's repo-server `findManifests`): the YAML and
+//! JSON files of the source path (recursively with `directory.recurse`), filtered by
+//! `include`/`exclude` globs on the path relative to the source, in sorted order; each
+//! YAML document or JSON object is one object.
+
+use kiln_gotmpl::Value;
+use kiln_helm::glob::Glob;
+
+use crate::repo::Repo;
+use crate::source::Doc;
+use crate::tree;
+
+/// Files Argo CD skips when they contain this marker.
+const SKIP_MARKER: &str = "+argocd:skip-file-rendering";
+
+/// Renders a directory source at `app_dir` (repository-relative). Returns the documents
+/// and the files they came from.
+pub fn render(repo: &Repo, src: &Value, app_dir: &str) -> Result<(Vec<Doc>, Vec<String>), String> {
+    let d = tree::get(src, &["directory"]).unwrap_or(Value::Nil);
+    let recurse = matches!(tree::get(&d, &["recurse"]), Some(Value::Bool(true)));
+    let include = tree::get_str(&d, &["include"]).unwrap_or_default();
+    let exclude = tree::get_str(&d, &["exclude"]).unwrap_or_default();
+    let include = (!include.is_empty())
+        .then(|| Glob::without_separator(&include))
+        .flatten();
+    let exclude = (!exclude.is_empty())
+        .then(|| Glob::without_separator(&exclude))
+        .flatten();
+    let mut files = Vec::new();
+    collect(repo, app_dir, "", recurse, &mut files)?;
+    let mut docs = Vec::new();
+    let mut sources = Vec::new();
+    for rel in files {
+        let name = rel.rsplit('/').next().unwrap_or(&rel);
+        let is_manifest = [".yaml", ".yml", ".json", ".jsonnet"]
+            .iter()
+            .any(|e| name.ends_with(e));
+        if !is_manifest {
+            continue;
+        }
+        if exclude.as_ref().is_some_and(|g| g.is_match(&rel)) {
+            continue;
+        }
+        if include.as_ref().is_some_and(|g| !g.is_match(&rel)) {
+            continue;
+        }
+        let source = if app_dir == "." || app_dir.is_empty() {
+            rel.clone()
+        } else {
+            format!("{app_dir}/{rel}")
+        };
+        if name.ends_with(".jsonnet") {
+            return Err(format!(
+                "jsonnet file {rel} is not supported by kiln (it is reported, not rendered)"
+            ));
+        }
+        let text = std::fs::read_to_string(repo.path(&source))
+            .map_err(|e| format!("failed to read {source}: {e}"))?;
+        if text.contains(SKIP_MARKER) {
+            continue;
+        }
+        if name.ends_with(".json") {
+            let v = kiln_encoding::from_json(&text)
+                .map_err(|e| format!("failed to unmarshal {source}: {}", e.message))?;
+            let objects = match v {
+                Value::List(l, _) => l.to_vec(),
+                other => vec![other],
+            };
+            for o in objects {
+                if o.as_map().is_none() {
+                    return Err(format!("failed to unmarshal {source}: not an object"));
+                }
+                docs.push(Doc {
+                    source: source.clone(),
+                    text: kiln_encoding::to_yaml(&o),
+                    obj: Some(o),
+                    hook: false,
+                });
+            }
+        } else {
+            for (piece, value) in yaml_documents(&text)
+                .map_err(|e| format!("failed to unmarshal {source}: {e}"))?
+            {
+                if value.as_map().is_none() {
+                    return Err(format!("failed to unmarshal {source}: not an object"));
+                }
+                docs.push(Doc {
+                    source: source.clone(),
+                    text: piece,
+                    obj: Some(value),
+                    hook: false,
+                });
+            }
+        }
+        sources.push(source);
+    }
+    sources.sort();
+    sources.dedup();
+    Ok((docs, sources))
+}
+
+fn collect(
+    repo: &Repo,
+    app_dir: &str,
+    rel: &str,
+    recurse: bool,
+    out: &mut Vec<String>,
+) -> Result<(), String> {
+    let dir = if rel.is_empty() {
+        repo.path(app_dir)
+    } else {
+        repo.path(&format!("{app_dir}/{rel}"))
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let child = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
+        // Never follow symlinks out of the repository.
+        let Ok(meta) = std::fs::symlink_metadata(e.path()) else {
+            continue;
+        };
+        if meta.is_dir() {
+            if recurse {
+                collect(repo, app_dir, &child, recurse, out)?;
+            }
+        } else if meta.is_file() {
+            out.push(child);
+        }
+    }
+    Ok(())
+}
+
+/// Splits a YAML stream into `(document text, parsed value)` for documents that hold
+/// something (comment-only documents are skipped), the text trimmed of blank lines.
+fn yaml_documents(text: &str) -> Result<Vec<(String, Value)>, String> {
+    let mut out = Vec::new();
+    for piece in split_on_separator_lines(text) {
+        let v = kiln_encoding::yaml_to_value(piece).map_err(|e| e.message)?;
+        if v.is_nil() {
+            continue;
+        }
+        out.push((piece.trim_matches('\n').to_string(), v));
+    }
+    Ok(out)
+}
+
+/// Splits at lines that are `---` (optionally followed by blanks and a comment).
+fn split_on_separator_lines(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let is_sep = body.strip_prefix("---").is_some_and(|rest| {
+            let rest = rest.trim_start_matches([' ', '\t']);
+            rest.is_empty() || rest.starts_with('#')
+        });
+        if is_sep {
+            pieces.push(&text[start..pos]);
+            start = pos + line.len();
+        }
+        pos += line.len();
+    }
+    pieces.push(&text[start..]);
+    pieces
+}
