@@ -85,10 +85,16 @@ pub fn plan(req: &CompileRequest) -> Result<(Repo, Vec<ClusterPlan>, Option<Conf
         }
     } else if let Some(cfg) = &config {
         for (name, c) in &cfg.clusters {
+            for other in &c.argocd_clusters {
+                if !cfg.clusters.contains_key(other) {
+                    return Err(InputError::Other(format!(
+                        "kiln.toml: cluster {name}: argocd-clusters names {other:?}, which is not a cluster of kiln.toml"
+                    )));
+                }
+            }
             if c.roots.is_empty() {
-                return Err(InputError::Other(format!(
-                    "kiln.toml: cluster {name} has no roots"
-                )));
+                // Inventory only: registered in another cluster's Argo CD.
+                continue;
             }
             let mut roots = Vec::new();
             for r in &c.roots {
@@ -120,6 +126,11 @@ pub fn plan(req: &CompileRequest) -> Result<(Repo, Vec<ClusterPlan>, Option<Conf
             "no clusters: give root Applications with --root FILE, or list them in {}/kiln.toml",
             req.repo.display()
         )));
+    }
+    if plans.is_empty() {
+        return Err(InputError::Other(
+            "kiln.toml lists no cluster with roots to compile".into(),
+        ));
     }
     for p in &mut plans {
         p.facts.kube_version = p.facts.kube_version.trim_start_matches('v').to_string();

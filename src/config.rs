@@ -35,22 +35,34 @@ pub struct Config {
     pub clusters: BTreeMap<String, ClusterConfig>,
 }
 
-/// One cluster of `kiln.toml`.
+/// One cluster of `kiln.toml`: how to compile it and how Argo CD knows it.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ClusterConfig {
     /// Root Application files (repository-relative), applied by hand on the cluster.
+    /// A cluster without roots is not compiled; it only exists to be registered in
+    /// another cluster's Argo CD (see `argocd-clusters`).
+    #[serde(default)]
     pub roots: Vec<String>,
     /// Kubernetes version (`.Capabilities.KubeVersion`), e.g. `1.31.0`.
     pub kube_version: Option<String>,
     /// Extra API versions (`.Capabilities.APIVersions`).
     #[serde(default)]
     pub api_versions: Vec<String>,
-    /// The cluster's API server URL (informational for now).
+    /// The API server URL Argo CD uses for this cluster (its cluster Secret's `server`).
     pub server: Option<String>,
-    /// Cluster labels (informational for now).
+    /// Labels of the cluster Secret (what `clusters` generator selectors match).
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// Annotations of the cluster Secret.
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
+    /// The cluster Secret's `project`.
+    pub project: Option<String>,
+    /// Clusters (by name in this file) registered in this cluster's Argo CD: what a
+    /// `clusters` generator lists there, besides the `in-cluster` entry Argo CD adds.
+    #[serde(default)]
+    pub argocd_clusters: Vec<String>,
 }
 
 /// Why `kiln.toml` could not be used.

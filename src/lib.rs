@@ -8,5 +8,6 @@
 pub mod compile;
 pub mod config;
 pub mod diagnostic;
+pub mod graph;
 pub mod report;
 pub mod template_cmd;

@@ -42,6 +42,59 @@ enum Command {
     ///   kiln template my-release ./mychart -f prod.yaml --namespace apps --include-crds
     #[command(verbatim_doc_comment)]
     Template(TemplateArgs),
+    /// Draw each cluster's tree: root Application → ApplicationSets → Applications →
+    /// objects.
+    ///
+    /// Examples:
+    ///   kiln graph --format mermaid
+    ///   kiln graph --format dot | dot -Tsvg > fleet.svg
+    #[command(verbatim_doc_comment)]
+    Graph(GraphArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct GraphArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "dot")]
+    format: kiln::graph::Format,
+    /// Leave out the rendered objects (show Applications and ApplicationSets only).
+    #[arg(long)]
+    no_objects: bool,
+}
+
+/// What to compile: shared by compile, graph, check.
+#[derive(clap::Args, Debug)]
+struct TargetArgs {
+    /// The monorepo root.
+    #[arg(default_value = ".")]
+    repo: PathBuf,
+    /// A root Application file (one cluster, named after the file); repeatable.
+    /// Without it, the clusters of kiln.toml.
+    #[arg(long = "root", value_name = "FILE")]
+    roots: Vec<PathBuf>,
+    /// A repoURL that means "this repository"; repeatable.
+    #[arg(long = "repo-url", value_name = "URL")]
+    repo_urls: Vec<String>,
+    /// Kubernetes version of every cluster (.Capabilities.KubeVersion).
+    #[arg(long, value_name = "VERSION")]
+    kube_version: Option<String>,
+    /// Extra API versions (.Capabilities.APIVersions); repeatable or comma separated.
+    #[arg(long = "api-versions", value_name = "GROUP/VERSION")]
+    api_versions: Vec<String>,
+}
+
+impl TargetArgs {
+    fn request(&self) -> CompileRequest {
+        CompileRequest {
+            repo: self.repo.clone(),
+            roots: self.roots.clone(),
+            repo_urls: self.repo_urls.clone(),
+            kube_version: self.kube_version.clone(),
+            api_versions: self.api_versions.clone(),
+        }
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -92,22 +145,8 @@ struct TemplateArgs {
 
 #[derive(clap::Args, Debug)]
 struct CompileArgs {
-    /// The monorepo root.
-    #[arg(default_value = ".")]
-    repo: PathBuf,
-    /// A root Application file (one cluster, named after the file); repeatable.
-    /// Without it, the clusters of kiln.toml.
-    #[arg(long = "root", value_name = "FILE")]
-    roots: Vec<PathBuf>,
-    /// A repoURL that means "this repository"; repeatable.
-    #[arg(long = "repo-url", value_name = "URL")]
-    repo_urls: Vec<String>,
-    /// Kubernetes version of every cluster (.Capabilities.KubeVersion).
-    #[arg(long, value_name = "VERSION")]
-    kube_version: Option<String>,
-    /// Extra API versions (.Capabilities.APIVersions); repeatable or comma separated.
-    #[arg(long = "api-versions", value_name = "GROUP/VERSION")]
-    api_versions: Vec<String>,
+    #[command(flatten)]
+    target: TargetArgs,
     /// Output directory (default: kiln.toml's `output`, else `rendered`, in the repository).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -118,7 +157,24 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Compile(args) => run_compile(args),
         Command::Template(args) => run_template(args),
+        Command::Graph(args) => run_graph(args),
     }
+}
+
+fn run_graph(args: GraphArgs) -> ExitCode {
+    let (repo, plans, _) = match compile::plan(&args.target.request()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let results = compile::compile(&repo, &plans);
+    print!(
+        "{}",
+        kiln::graph::render(&results, args.format, !args.no_objects)
+    );
+    ExitCode::SUCCESS
 }
 
 fn run_template(a: TemplateArgs) -> ExitCode {
@@ -163,13 +219,7 @@ fn unreachable_args() -> (Option<String>, String) {
 }
 
 fn run_compile(args: CompileArgs) -> ExitCode {
-    let req = CompileRequest {
-        repo: args.repo.clone(),
-        roots: args.roots,
-        repo_urls: args.repo_urls,
-        kube_version: args.kube_version,
-        api_versions: args.api_versions,
-    };
+    let req = args.target.request();
     let (repo, plans, config) = match compile::plan(&req) {
         Ok(p) => p,
         Err(e) => {
@@ -178,7 +228,7 @@ fn run_compile(args: CompileArgs) -> ExitCode {
         }
     };
     let out = args.out.unwrap_or_else(|| {
-        args.repo.join(
+        req.repo.join(
             config
                 .as_ref()
                 .and_then(|c| c.output.clone())

@@ -23,6 +23,27 @@ pub fn print_errors(results: &[ClusterResult]) {
                 eprintln!("error: {}/ApplicationSet {}: {e}", r.facts.name, s.name);
             }
         }
+        for a in &r.apps {
+            let first = a.parent.as_deref().unwrap_or("the root");
+            for p in &a.also_produced_by {
+                let other = p.parent.as_deref().unwrap_or("the root");
+                if p.cycle {
+                    eprintln!(
+                        "warning: {}/{}: cycle: Application {}/{} is produced again by {other}, one of its own descendants",
+                        r.facts.name, a.name, a.namespace, a.name
+                    );
+                } else {
+                    eprintln!(
+                        "warning: {}/{}: Application {}/{} is produced by both {first} and {other}; in Argo CD they fight over it{}",
+                        r.facts.name,
+                        a.name,
+                        a.namespace,
+                        a.name,
+                        if p.identical_spec { " (the specs are identical)" } else { " (the specs differ: only the first is rendered here)" }
+                    );
+                }
+            }
+        }
     }
 }
 

@@ -78,8 +78,8 @@ pub fn render(repo: &Repo, src: &Value, app_dir: &str) -> Result<(Vec<Doc>, Vec<
                 });
             }
         } else {
-            for (piece, value) in yaml_documents(&text)
-                .map_err(|e| format!("failed to unmarshal {source}: {e}"))?
+            for (piece, value) in
+                yaml_documents(&text).map_err(|e| format!("failed to unmarshal {source}: {e}"))?
             {
                 if value.as_map().is_none() {
                     return Err(format!("failed to unmarshal {source}: not an object"));

@@ -544,7 +544,10 @@ fn render_helm(
         let mut set_strings: std::collections::BTreeMap<String, String> = Default::default();
         for p in tree::get_list(&h, &["parameters"]).unwrap_or_default() {
             let name = scalar_text(&tree::get(&p, &["name"]).unwrap_or_default());
-            let value = envsubst(&scalar_text(&tree::get(&p, &["value"]).unwrap_or_default()), &env);
+            let value = envsubst(
+                &scalar_text(&tree::get(&p, &["value"]).unwrap_or_default()),
+                &env,
+            );
             if matches!(tree::get(&p, &["forceString"]), Some(Value::Bool(true))) {
                 set_strings.insert(name, value);
             } else {
@@ -569,7 +572,10 @@ fn render_helm(
         }
         for p in tree::get_list(&h, &["fileParameters"]).unwrap_or_default() {
             let name = scalar_text(&tree::get(&p, &["name"]).unwrap_or_default());
-            let raw = envsubst(&scalar_text(&tree::get(&p, &["path"]).unwrap_or_default()), &env);
+            let raw = envsubst(
+                &scalar_text(&tree::get(&p, &["path"]).unwrap_or_default()),
+                &env,
+            );
             let full = ctx.repo.resolve(app_dir, &raw);
             let text = full
                 .as_ref()
