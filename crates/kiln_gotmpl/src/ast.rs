@@ -56,7 +56,7 @@ impl Tree {
 
 fn list_is_empty(list: &List) -> bool {
     list.iter().all(|n| match n {
-        Node::Text(t) => t
+        Node::Text(_, t) => t
             .trim_matches([' ', '\t', '\r', '\n', '\x0b', '\x0c'])
             .is_empty(),
         Node::Comment => true,
@@ -70,8 +70,8 @@ pub type List = Vec<Node>;
 /// A node of a template body.
 #[derive(Debug)]
 pub enum Node {
-    /// Plain text, copied to the output.
-    Text(Str),
+    /// Plain text, copied to the output, with its byte offset in the source.
+    Text(usize, Str),
     /// A comment (kept only for emptiness checks).
     Comment,
     /// `{{pipeline}}`: evaluates and prints, unless it declares variables.
@@ -279,7 +279,7 @@ fn write_list(f: &mut fmt::Formatter<'_>, list: &List) -> fmt::Result {
 impl fmt::Display for Node {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Node::Text(t) => f.write_str(t),
+            Node::Text(_, t) => f.write_str(t),
             Node::Comment => Ok(()),
             Node::Action(a) => write!(f, "{{{{{}}}}}", a.pipe),
             Node::If(b) => write_branch(f, "if", b),

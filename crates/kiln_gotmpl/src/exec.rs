@@ -11,6 +11,7 @@ use crate::ast::*;
 use crate::error::{Error, ExecError, GoError};
 use crate::fmt as gofmt;
 use crate::func::{Ctx, Host, Special};
+use crate::sourcemap::SourceMap;
 use crate::template::{no_template, parse_trees, Layer, MissingKey, TemplateSet};
 use crate::value::{Field, IntType, ListType, MapType, MethodSig, Str, Ty, Value};
 
@@ -56,8 +57,11 @@ pub(crate) fn execute(
     data: &Value,
     ext: Option<&mut dyn Any>,
     out: &mut String,
+    map: Option<&mut SourceMap>,
 ) -> Result<(), Error> {
     let mut st = State {
+        mapping: map.is_some(),
+        map,
         set,
         layer,
         tmpl: tree.clone(),
@@ -73,6 +77,11 @@ pub(crate) fn execute(
 }
 
 struct State<'a> {
+    /// Records where output comes from, when asked.
+    map: Option<&'a mut SourceMap>,
+    /// False while executing into a nested buffer (`include`, `tpl`), whose output is
+    /// attributed to the calling action.
+    mapping: bool,
     set: &'a TemplateSet,
     layer: Arc<Layer>,
     tmpl: Arc<Tree>,
@@ -144,11 +153,23 @@ impl State<'_> {
     fn walk_list(&mut self, dot: &RV, list: &[Node], out: &mut String) -> R<Flow> {
         for node in list {
             match node {
-                Node::Text(t) => out.push_str(t),
+                Node::Text(pos, t) => {
+                    if self.mapping {
+                        if let Some(m) = self.map.as_deref_mut() {
+                            m.text(out.len(), &self.tmpl.source, *pos, t.len());
+                        }
+                    }
+                    out.push_str(t)
+                }
                 Node::Comment => {}
                 Node::Action(a) => {
                     let v = self.eval_pipeline(dot, &a.pipe)?;
                     if a.pipe.decl.is_empty() {
+                        if self.mapping {
+                            if let Some(m) = self.map.as_deref_mut() {
+                                m.action(out.len(), &self.tmpl.source, a.pos);
+                            }
+                        }
                         print_value(&v, out);
                     }
                 }
@@ -983,9 +1004,11 @@ impl Host for State<'_> {
             return Err(no_template(name, &self.set.name));
         };
         let mut buf = String::new();
+        let mapping = std::mem::replace(&mut self.mapping, false);
         let r = self.with_template(tree, RV::concrete(data), |st, dot, tree| {
             st.walk_list(dot, &tree.root, &mut buf).map(|_| ())
         });
+        self.mapping = mapping;
         match r {
             Ok(()) => Ok(buf),
             Err(e) => Err(e.to_go_error()),
@@ -1007,9 +1030,11 @@ impl Host for State<'_> {
         };
         let saved = std::mem::replace(&mut self.layer, Arc::new(layer));
         let mut buf = String::new();
+        let mapping = std::mem::replace(&mut self.mapping, false);
         let r = self.with_template(main, RV::concrete(data), |st, dot, tree| {
             st.walk_list(dot, &tree.root, &mut buf).map(|_| ())
         });
+        self.mapping = mapping;
         self.layer = saved;
         match r {
             Ok(()) => Ok(buf),

@@ -23,11 +23,13 @@ pub mod func;
 pub mod lexer;
 pub mod literal;
 pub mod parse;
+mod sourcemap;
 mod template;
 pub mod value;
 
 pub use error::{Error, ExecError, GoError, Location, ParseError};
 pub use func::{Ctx, FuncMap, Function, Host, NoHost, Special};
+pub use sourcemap::SourceMap;
 pub use template::{MissingKey, Options, TemplateSet, TypeMethods};
 pub use value::{
     Field, IntType, Kind, ListType, Map, MapRef, MapType, MethodSig, Object, Str, Ty, UintType,

@@ -203,7 +203,7 @@ impl Parser<'_> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let t = self.next_non_space();
         match t.kind {
-            Tok::Text => Ok(Parsed::Node(Node::Text(Str::from(&*t.val)))),
+            Tok::Text => Ok(Parsed::Node(Node::Text(t.pos, Str::from(&*t.val)))),
             Tok::LeftDelim => self.action(),
             _ => Err(self.unexpected(&t, "input")),
         }

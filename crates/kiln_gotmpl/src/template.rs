@@ -169,7 +169,32 @@ impl TemplateSet {
         let Some(tree) = self.root.lookup(name).cloned() else {
             return Err(Error::Other(no_template(name, &self.name)));
         };
-        exec::execute(self, self.root.clone(), &tree, data, ext, out)
+        exec::execute(self, self.root.clone(), &tree, data, ext, out, None)
+    }
+
+    /// Like [`TemplateSet::execute_with`], also recording where each part of the output
+    /// came from (for diagnostics; slightly slower).
+    pub fn execute_mapped(
+        &self,
+        name: &str,
+        data: &Value,
+        ext: Option<&mut dyn Any>,
+    ) -> Result<(String, crate::SourceMap), Error> {
+        let Some(tree) = self.root.lookup(name).cloned() else {
+            return Err(Error::Other(no_template(name, &self.name)));
+        };
+        let mut out = String::new();
+        let mut map = crate::SourceMap::default();
+        exec::execute(
+            self,
+            self.root.clone(),
+            &tree,
+            data,
+            ext,
+            &mut out,
+            Some(&mut map),
+        )?;
+        Ok((out, map))
     }
 }
 

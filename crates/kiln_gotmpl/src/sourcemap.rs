@@ -1,0 +1,58 @@
+//! Where output came from: a map from byte offsets of a template's output to positions
+//! in template sources, so diagnostics about rendered text can point at the template
+//! line that produced it.
+
+use std::sync::Arc;
+
+use crate::ast::Source;
+use crate::error::Location;
+
+/// What produced a stretch of output.
+#[derive(Clone, Debug)]
+enum Origin {
+    /// Text copied from the source at this offset (so offsets inside map one to one).
+    Text { src_offset: usize, len: usize },
+    /// The output of the action at this offset.
+    Action { src_offset: usize },
+}
+
+/// Output offset → source position, recorded while executing a template.
+///
+/// Output of nested `include`/`tpl` calls is attributed to the action that called them;
+/// `{{template}}` calls are followed into the called template's source.
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    entries: Vec<(usize, Arc<Source>, Origin)>,
+}
+
+impl SourceMap {
+    pub(crate) fn text(
+        &mut self,
+        out_offset: usize,
+        src: &Arc<Source>,
+        src_offset: usize,
+        len: usize,
+    ) {
+        self.entries
+            .push((out_offset, src.clone(), Origin::Text { src_offset, len }));
+    }
+
+    pub(crate) fn action(&mut self, out_offset: usize, src: &Arc<Source>, src_offset: usize) {
+        self.entries
+            .push((out_offset, src.clone(), Origin::Action { src_offset }));
+    }
+
+    /// The source (its name, e.g. `chart/templates/x.yaml`) and location that produced
+    /// the output byte at `out_offset`.
+    pub fn locate(&self, out_offset: usize) -> Option<(String, Location)> {
+        let i = self.entries.partition_point(|(o, _, _)| *o <= out_offset);
+        let (start, src, origin) = self.entries.get(i.checked_sub(1)?)?;
+        let offset = match origin {
+            Origin::Text { src_offset, len } => {
+                src_offset + (out_offset - start).min(len.saturating_sub(1))
+            }
+            Origin::Action { src_offset } => *src_offset,
+        };
+        Some((src.name.to_string(), src.location(offset)))
+    }
+}
