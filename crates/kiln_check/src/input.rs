@@ -131,6 +131,12 @@ pub struct App {
     pub objects: Vec<Object>,
     /// Whether some cluster deploys it.
     pub deployed: bool,
+    /// The cluster's Kubernetes version (`1.31.0`), which selects the schemas.
+    pub kube_version: Option<String>,
+    /// The user-supplied values (value files, `valuesObject`, parameters) the chart was
+    /// rendered with, before coalescing with its defaults: what [`CheckInput::rerender`]
+    /// starts from.
+    pub user_values: Option<Value>,
 }
 
 impl App {
@@ -158,9 +164,52 @@ impl App {
     }
 }
 
+/// Thresholds of the rules, configurable in `kiln.toml` (`[checks.settings]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleSettings {
+    /// Minimum memory request of an inference (model-serving) container, in bytes
+    /// (the checklist's "4Gi minimum for small models").
+    pub min_inference_memory_bytes: u64,
+    /// Minimum liveness `initialDelaySeconds` of a model-loading container without a
+    /// startupProbe.
+    pub min_model_load_delay_seconds: u64,
+    /// Maximum Gatus `[RESPONSE_TIME]` threshold considered realistic, in milliseconds
+    /// (informational bound for AI endpoints).
+    pub max_response_time_ms: u64,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        RuleSettings {
+            min_inference_memory_bytes: 4 * 1024 * 1024 * 1024,
+            min_model_load_delay_seconds: 60,
+            max_response_time_ms: 30_000,
+        }
+    }
+}
+
+/// Renders an Application's chart again with extra values merged over its user values
+/// (e.g. `gpu.enabled: false` to check the CPU fallback); returns the objects or Helm's
+/// error.
+pub type Rerender = dyn Fn(&App, &kiln_gotmpl::Map) -> Result<Vec<Object>, String> + Send + Sync;
+
 /// Everything a check run looks at.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CheckInput {
     /// Applications of every cluster, then charts no cluster deploys.
     pub apps: Vec<App>,
+    /// Rule thresholds.
+    pub settings: RuleSettings,
+    /// Renders an app's chart with other values, when the caller can.
+    pub rerender: Option<Arc<Rerender>>,
+}
+
+impl std::fmt::Debug for CheckInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckInput")
+            .field("apps", &self.apps)
+            .field("settings", &self.settings)
+            .field("rerender", &self.rerender.is_some())
+            .finish()
+    }
 }

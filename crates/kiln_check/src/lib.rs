@@ -10,5 +10,5 @@ pub mod input;
 pub mod rule;
 
 pub use diagnostic::{Diagnostic, ObjectRef, Severity, Span};
-pub use input::{App, CheckInput, Object, Origin, ValueFile};
+pub use input::{App, CheckInput, Object, Origin, Rerender, RuleSettings, ValueFile};
 pub use rule::{Rule, RuleInfo};
