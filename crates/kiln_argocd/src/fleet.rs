@@ -419,7 +419,10 @@ impl Walk<'_> {
             tree::get(obj, &["spec", "goTemplate"]),
             Some(Value::Bool(true))
         );
-        let exp = appset::expand(obj, ns);
+        let repo = self.repo;
+        let tree = appset::WorkTree::new(repo.root());
+        let is_local = |url: &str| repo.is_local(url);
+        let exp = appset::expand(obj, ns, &appset::ExpandContext::new(&tree, &is_local));
         let generated = exp
             .applications
             .iter()

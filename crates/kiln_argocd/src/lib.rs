@@ -5,6 +5,7 @@
 pub mod appset;
 pub mod directory;
 pub mod fleet;
+pub mod generators;
 pub mod pyjson;
 pub mod repo;
 pub mod source;

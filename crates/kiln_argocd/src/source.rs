@@ -597,6 +597,17 @@ fn render_helm(
         })?;
         validate_release_name(&release)
             .map_err(|e| format!("release name {}: {e}", py_repr(&release)))?;
+        // Argo CD's repo-server runs the Helm v3 CLI, whose `runInstall` wraps the
+        // missing-dependency error in this wording (Helm v4 lower-cases it and quotes
+        // the command differently; `kiln template` uses v4's).
+        let missing = kiln_helm::template::missing_dependencies(&chart);
+        if !missing.is_empty() {
+            return Err(format!(
+                "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+                missing.join(", ")
+            )
+            .into());
+        }
         let caps =
             Capabilities::new(Some(&kube_version), &api_versions).map_err(SourceError::from)?;
         let opts = TemplateOptions {

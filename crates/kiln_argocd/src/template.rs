@@ -31,9 +31,10 @@ pub fn argo_func_map() -> Arc<FuncMap> {
             match kiln_helm::yaml::parse_document(a[0].as_str().unwrap_or("")) {
                 Ok(v @ Value::Map(..)) => Ok(v),
                 Ok(Value::Nil) => Ok(Value::empty_map()),
-                Ok(_) => Err(GoError::new(
-                    "error unmarshaling JSON: json: cannot unmarshal array into Go value of type map[string]interface {}",
-                )),
+                Ok(other) => Err(GoError::new(format!(
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                    json_kind(&other)
+                ))),
                 Err((e, _)) => Err(GoError::new(e)),
             }
         });
@@ -41,15 +42,27 @@ pub fn argo_func_map() -> Arc<FuncMap> {
             match kiln_helm::yaml::parse_document(a[0].as_str().unwrap_or("")) {
                 Ok(v @ Value::List(..)) => Ok(v),
                 Ok(Value::Nil) => Ok(Value::list(vec![])),
-                Ok(_) => Err(GoError::new(
-                    "error unmarshaling JSON: json: cannot unmarshal object into Go value of type []interface {}",
-                )),
+                Ok(other) => Err(GoError::new(format!(
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
+                    json_kind(&other)
+                ))),
                 Err((e, _)) => Err(GoError::new(e)),
             }
         });
         Arc::new(f)
     })
     .clone()
+}
+
+/// The JSON kind Go's `encoding/json` names in "cannot unmarshal X into" errors.
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) | Value::RawString(_) => "string",
+        Value::Bool(_) => "bool",
+        Value::List(..) => "array",
+        Value::Map(..) => "object",
+        _ => "number",
+    }
 }
 
 /// Argo's `SanitizeName` (the `normalize` function): lower-case, every character not in
@@ -75,23 +88,44 @@ pub fn sanitize_name(name: &str) -> String {
 /// Argo's `slugify [maxLen [smartTruncate]] name`: [`sanitize_name`], then
 /// gosimple/slug with `MaxLength` and `EnableSmartTruncate`.
 fn slugify(a: &[Value]) -> Result<Value, GoError> {
-    let Some(name) = a.last() else {
-        return Ok(Value::str(""));
+    // Argo's SlugifyName asserts the Go types (`arg.(int)`, `arg.(bool)`,
+    // `arg.(string)`): another type panics, which text/template reports as an error.
+    let conv = |v: &Value, want: &str| {
+        GoError::new(format!(
+            "interface conversion: interface {{}} is {}, not {want}",
+            if v.is_nil() {
+                "nil".into()
+            } else {
+                v.type_name()
+            }
+        ))
     };
-    let name = name.as_str().unwrap_or("");
-    let mut max = 50usize;
+    let mut name = "";
+    let mut max = 50i64;
     let mut smart = true;
-    if a.len() >= 2 {
-        if let Value::Int(n, _) = &a[0] {
-            max = (*n).max(0) as usize;
-        }
-    }
-    if a.len() >= 3 {
-        if let Value::Bool(b) = &a[1] {
-            smart = *b;
+    let last = a.len().saturating_sub(1);
+    for (idx, arg) in a.iter().enumerate() {
+        if idx == last {
+            name = arg.as_str().ok_or_else(|| conv(arg, "string"))?;
+        } else if idx == 0 {
+            match arg {
+                Value::Int(n, kiln_gotmpl::IntType::Int) => max = *n,
+                other => return Err(conv(other, "int")),
+            }
+        } else if idx == 1 {
+            match arg {
+                Value::Bool(b) => smart = *b,
+                other => return Err(conv(other, "bool")),
+            }
         }
     }
     let mut s = sanitize_name(name);
+    if !smart && max < 0 {
+        return Err(GoError::new(format!(
+            "runtime error: slice bounds out of range [:{max}]"
+        )));
+    }
+    let max = max.max(0) as usize;
     if !smart && s.len() >= max {
         s.truncate(max);
     }
@@ -123,6 +157,12 @@ fn slugify(a: &[Value]) -> Result<Value, GoError> {
     Ok(Value::from(s))
 }
 
+/// The name of Argo CD's template (`template.New("base")`), shown in error texts.
+const TEMPLATE_NAME: &str = "base";
+
+/// Deepest nesting [`Templater::deep_replace`] renders.
+const MAX_DEPTH: usize = 512;
+
 /// Renders ApplicationSet strings in Go template or fasttemplate mode, caching parsed
 /// templates by text (the same strings render once per parameter set).
 pub struct Templater {
@@ -135,9 +175,13 @@ impl Templater {
     /// `go_template` is `spec.goTemplate`; `options` is `spec.goTemplateOptions`
     /// (only `missingkey=error` changes anything).
     pub fn new(go_template: bool, options: &[String]) -> Templater {
+        // Go's Template.Option: the last missingkey option wins; Argo CD passes every
+        // goTemplateOptions entry (only missingkey changes anything).
         let strict = options
             .iter()
-            .any(|o| o.replace(' ', "") == "missingkey=error");
+            .filter_map(|o| o.trim().strip_prefix("missingkey="))
+            .next_back()
+            .is_some_and(|v| v == "error");
         Templater {
             go: go_template,
             strict,
@@ -176,7 +220,7 @@ impl Templater {
         };
         let set = self.cache.entry(key).or_insert_with(|| {
             let mut set = TemplateSet::new(
-                "",
+                TEMPLATE_NAME,
                 &argo_func_map(),
                 Options {
                     missing_key: if strict {
@@ -186,18 +230,31 @@ impl Templater {
                     },
                 },
             );
-            set.parse("", text)
+            set.parse(TEMPLATE_NAME, text)
                 .map(|_| set)
                 .map_err(|e| format!("failed to parse template {text}: {}", e.go_text()))
         });
         let set = set.as_ref().map_err(Clone::clone)?;
-        set.execute("", params)
+        set.execute(TEMPLATE_NAME, params)
             .map_err(|e| format!("failed to execute go template {text}: {e}"))
     }
 
     /// Argo's `deeplyReplace`: renders every string value and map key of `obj`; `null`
-    /// map values are dropped.
+    /// map values are dropped. When two keys render to the same text, the later one (in
+    /// byte order of the unrendered keys) wins (Go: random).
     pub fn deep_replace(&mut self, obj: &Value, params: &Value) -> Result<Value, String> {
+        self.deep_replace_at(obj, params, 0)
+    }
+
+    fn deep_replace_at(
+        &mut self,
+        obj: &Value,
+        params: &Value,
+        depth: usize,
+    ) -> Result<Value, String> {
+        if depth > MAX_DEPTH {
+            return Err(format!("value nested deeper than {MAX_DEPTH} levels"));
+        }
         Ok(match obj {
             Value::Map(m, t) => {
                 let mut out = Map::new();
@@ -205,7 +262,7 @@ impl Templater {
                     if v.is_nil() {
                         continue;
                     }
-                    let nv = self.deep_replace(v, params)?;
+                    let nv = self.deep_replace_at(v, params, depth + 1)?;
                     let nk = self.replace(k, params)?;
                     out.insert(Str::from(nk), nv);
                 }
@@ -214,7 +271,7 @@ impl Templater {
             Value::List(l, t) => Value::List(
                 Arc::new(
                     l.iter()
-                        .map(|v| self.deep_replace(v, params))
+                        .map(|v| self.deep_replace_at(v, params, depth + 1))
                         .collect::<Result<Vec<_>, _>>()?,
                 ),
                 *t,

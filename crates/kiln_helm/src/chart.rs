@@ -170,15 +170,4 @@ impl Chart {
     pub fn is_library(&self) -> bool {
         self.metadata.chart_type.eq_ignore_ascii_case("library")
     }
-
-    /// Files under `crds/` with a manifest extension (Helm's `CRDObjects`, this chart's
-    /// own only).
-    pub fn crd_files(&self) -> impl Iterator<Item = &File> {
-        self.files.iter().filter(|f| {
-            f.name.starts_with("crds/")
-                && (f.name.ends_with(".yaml")
-                    || f.name.ends_with(".yml")
-                    || f.name.ends_with(".json"))
-        })
-    }
 }

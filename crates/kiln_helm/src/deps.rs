@@ -129,34 +129,44 @@ fn process_conditions(reqs: &mut [Dependency], cvals: &Map, path: &str) {
 /// Helm's `processDependencyImportValues(c, merge=true)`: children first, then the
 /// chart's own `import-values` are merged into its defaults (which then also carry the
 /// subcharts' defaults, as in Helm).
+///
+/// Like Helm's `processImportValues`, every entry is rewritten in the requirement as the
+/// `map[string]string` `{child, parent}` it was read as (a string `x` becomes
+/// `{child: exports.x, parent: .}`; entries of other types are dropped), which is what
+/// `.Chart.Dependencies[].ImportValues` shows. Helm returns early when no requirement
+/// is left after `processDependencyEnabled` (it sets `Metadata.Dependencies` to nil).
 fn process_import_values(c: &mut ChartView) -> Result<(), String> {
     for d in &mut c.dependencies {
         process_import_values(d)?;
     }
-    if c.chart.metadata.dependencies.is_empty() {
+    if c.requirements.is_empty() {
         return Ok(());
     }
     let cvals = merge_values(c, &Map::new())?;
     let mut b = Map::new();
-    for r in &c.requirements {
+    for r in &mut c.requirements {
+        let mut outiv = Vec::new();
         for iv in &r.import_values {
-            match iv {
+            let (child, parent) = match iv {
                 Value::Map(m, _) => {
                     let m = m.snapshot();
-                    let child = render_plain(m.get("child"));
-                    let parent = render_plain(m.get("parent"));
-                    if let Some(vv) = table_at(&cvals, &format!("{}.{}", r.name, child)) {
-                        b = coalesce_tables_plain(b, path_to_map(&parent, vv), true);
-                    }
+                    (render_plain(m.get("child")), render_plain(m.get("parent")))
                 }
-                Value::String(s) => {
-                    if let Some(vm) = table_at(&cvals, &format!("{}.exports.{}", r.name, s)) {
-                        b = coalesce_tables_plain(b, vm, true);
-                    }
-                }
-                _ => {}
+                Value::String(s) => (format!("exports.{s}"), ".".to_string()),
+                _ => continue,
+            };
+            let mut entry = Map::new();
+            entry.insert("child".into(), Value::str(&child));
+            entry.insert("parent".into(), Value::str(&parent));
+            outiv.push(Value::Map(
+                kiln_gotmpl::MapRef::new(entry),
+                kiln_gotmpl::MapType::String,
+            ));
+            if let Some(vv) = table_at(&cvals, &format!("{}.{}", r.name, child)) {
+                b = coalesce_tables_plain(b, path_to_map(&parent, vv), true);
             }
         }
+        r.import_values = outiv;
     }
     c.values = Arc::new(coalesce_tables_plain(
         crate::values::deep_copy_map(&cvals),

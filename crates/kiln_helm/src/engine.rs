@@ -65,15 +65,43 @@ pub fn render(
     user_values: &Map,
     opts: &RenderOptions,
 ) -> Result<BTreeMap<String, String>, HelmError> {
-    let view = process_dependencies(&ChartView::of(chart), user_values)
-        .map_err(|m| HelmError::new(ErrorKind::Options, m))?;
+    let (view, top) = prepare(chart, user_values, opts)?;
+    render_view(&view, &top)
+}
+
+/// The steps of Helm's install action before rendering: `ProcessDependencies`, then
+/// `ToRenderValuesWithSchemaValidation` (coalescing and `values.schema.json`). Returns
+/// the chart tree as processing left it (enabled subcharts, alias names) and the
+/// top-level render values.
+pub(crate) fn prepare(
+    chart: &Arc<Chart>,
+    user_values: &Map,
+    opts: &RenderOptions,
+) -> Result<(ChartView, Map), HelmError> {
+    let view = process(chart, user_values)?;
+    prepare_values(view, user_values, opts)
+}
+
+/// Helm's `ProcessDependencies` for a release: the chart tree with disabled subcharts
+/// removed, aliases applied and `import-values` merged.
+pub(crate) fn process(chart: &Arc<Chart>, user_values: &Map) -> Result<ChartView, HelmError> {
+    process_dependencies(&ChartView::of(chart), user_values)
+        .map_err(|m| HelmError::new(ErrorKind::Options, m))
+}
+
+/// Helm's `ToRenderValuesWithSchemaValidation` on a processed chart.
+pub(crate) fn prepare_values(
+    view: ChartView,
+    user_values: &Map,
+    opts: &RenderOptions,
+) -> Result<(ChartView, Map), HelmError> {
     let vals =
         coalesce_values(&view, user_values).map_err(|m| HelmError::new(ErrorKind::Options, m))?;
     if !opts.skip_schema_validation {
         crate::schema::validate(&view, &vals)?;
     }
     let top = render_values(&view, vals, opts);
-    render_view(&view, &top)
+    Ok((view, top))
 }
 
 /// The top-level map Helm's `ToRenderValues` builds: `Chart`, `Capabilities`,
@@ -153,9 +181,12 @@ fn collect(
     );
     for dep in &view.dependencies {
         let child = collect(dep, &next, false, Some(&full_path), out);
+        // `recAllTpls` returns its `next` as a plain `map[string]any`, so
+        // `.Subcharts.<name>` is not a `common.Values` (`typeOf` shows
+        // `map[string]interface {}`); only its `.Values` entry is.
         subcharts.insert(
             Str::from(dep.name.as_str()),
-            Value::Map(child, MapType::Named(VALUES_TYPE)),
+            Value::Map(child, MapType::Any),
         );
     }
     let next = MapRef::new(next);

@@ -63,13 +63,21 @@ impl Files {
         Value::Map(MapRef::new(m), MapType::String)
     }
 
-    fn lines(&self, path: &str) -> Value {
+    /// Helm's `files.Lines`. A file that exists but is empty makes Helm index
+    /// `s[len(s)-1]` of an empty string (`pkg/engine/files.go`); the runtime panic
+    /// becomes the template error `error calling Lines: runtime error: index out of
+    /// range [-1]` (loaded files are never nil slices: both `os.ReadFile` and the
+    /// archive reader's `bytes.Buffer` return non-nil empty data).
+    fn lines(&self, path: &str) -> Result<Value, String> {
         match self.files.get(path) {
-            None => Value::string_list(Vec::<String>::new()),
+            None => Ok(Value::string_list(Vec::<String>::new())),
+            Some(data) if data.is_empty() => {
+                Err("runtime error: index out of range [-1]".to_string())
+            }
             Some(data) => {
                 let s = String::from_utf8_lossy(data);
                 let s = s.strip_suffix('\n').unwrap_or(&s);
-                Value::string_list(s.split('\n'))
+                Ok(Value::string_list(s.split('\n')))
             }
         }
     }
@@ -113,7 +121,7 @@ impl Object for Files {
             "Get" => Value::from_go_bytes(&self.get_bytes(&arg())),
             "GetBytes" => Value::Bytes(self.get_bytes(&arg())),
             "Glob" => Value::Object(Arc::new(self.glob(&arg()))),
-            "Lines" => self.lines(&arg()),
+            "Lines" => self.lines(&arg())?,
             "AsConfig" => Value::from(crate::yaml::to_yaml(
                 &self.by_base_name(|d| String::from_utf8_lossy(d).into_owned()),
             )),

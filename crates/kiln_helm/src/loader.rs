@@ -140,52 +140,116 @@ fn strip_bom(data: Vec<u8>) -> Arc<[u8]> {
     }
 }
 
-/// Helm's `LoadArchive` for a gzipped tarball: every entry below the top directory.
+/// Go's `path.Clean` (slash-separated, lexical).
+fn go_path_clean(p: &str) -> String {
+    if p.is_empty() {
+        return ".".into();
+    }
+    let rooted = p.starts_with('/');
+    let mut out: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if out.last().is_some_and(|l| *l != "..") {
+                    out.pop();
+                } else if !rooted {
+                    out.push("..");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    let joined = out.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".into(),
+        (false, false) => joined,
+    }
+}
+
+/// Helm's `LoadArchive` for a gzipped tarball (`archive.LoadArchiveFiles`): every
+/// entry's name loses its first path element and is cleaned with `path.Clean`;
+/// directory and PAX header entries are skipped; names that end up outside the chart
+/// fail with Helm's messages.
 pub fn load_archive(data: &[u8]) -> Result<Chart, LoadError> {
+    // Go's `gzip.NewReader` reads a 10-byte header first.
+    if data.is_empty() {
+        return Err(LoadError::new("EOF"));
+    }
+    if data.len() < 10 {
+        return Err(LoadError::new("unexpected EOF"));
+    }
+    if !data.starts_with(&[0x1f, 0x8b]) {
+        return Err(LoadError::new("gzip: invalid header"));
+    }
     let gz = flate2::read::GzDecoder::new(data);
     let mut ar = tar::Archive::new(gz);
     let mut files = Vec::new();
-    let mut total = 0u64;
+    let mut remaining = MAX_CHART_SIZE;
     let entries = ar
         .entries()
         .map_err(|e| LoadError::new(format!("error reading chart archive: {e}")))?;
     for entry in entries {
         let mut entry =
             entry.map_err(|e| LoadError::new(format!("error reading chart archive: {e}")))?;
-        if !entry.header().entry_type().is_file() {
+        let kind = entry.header().entry_type();
+        if kind.is_dir() || kind.is_pax_global_extensions() || kind.is_pax_local_extensions() {
             continue;
         }
-        let path = entry
-            .path()
-            .map_err(|e| LoadError::new(format!("error reading chart archive: {e}")))?
-            .to_string_lossy()
-            .replace('\\', "/");
-        let Some((_, rest)) = path.split_once('/') else {
+        let hd_name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        if hd_name.ends_with('/') {
+            // Go's tar reader reports old-style entries named `dir/` as directories.
             continue;
-        };
-        if rest.is_empty() || rest.split('/').any(|seg| seg == "..") {
+        }
+        // Archives made on Windows may use `\`.
+        let delim = if hd_name.contains('\\') { '\\' } else { '/' };
+        let parts: Vec<&str> = hd_name.split(delim).collect();
+        let n = parts[1..].join("/");
+        if n.starts_with('/') {
+            return Err(LoadError::new("chart illegally contains absolute paths"));
+        }
+        let n = go_path_clean(&n);
+        if n == "." {
             return Err(LoadError::new(format!(
-                "chart illegally contains content outside the base directory: {path:?}"
+                "chart illegally contains content outside the base directory: {hd_name:?}"
             )));
+        }
+        if n.starts_with("..") {
+            return Err(LoadError::new(
+                "chart illegally references parent directory",
+            ));
+        }
+        let b = n.as_bytes();
+        if b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/' {
+            return Err(LoadError::new("chart contains illegally named files"));
+        }
+        if parts[0] == "Chart.yaml" {
+            return Err(LoadError::new("chart yaml not in base directory"));
         }
         let size = entry.header().size().unwrap_or(0);
-        if size > MAX_FILE_SIZE {
-            return Err(LoadError::new(format!(
-                "decompressed chart file {rest:?} is larger than the maximum file size {MAX_FILE_SIZE}"
-            )));
-        }
-        total += size;
-        if total > MAX_CHART_SIZE {
+        if size > remaining {
             return Err(LoadError::new(format!(
                 "decompressed chart is larger than the maximum size {MAX_CHART_SIZE}"
+            )));
+        }
+        if size > MAX_FILE_SIZE {
+            return Err(LoadError::new(format!(
+                "decompressed chart file {hd_name:?} is larger than the maximum file size {MAX_FILE_SIZE}"
             )));
         }
         let mut buf = Vec::with_capacity(size as usize);
         entry
             .read_to_end(&mut buf)
             .map_err(|e| LoadError::new(format!("error reading chart archive: {e}")))?;
+        remaining = remaining.saturating_sub(buf.len() as u64);
+        if remaining == 0 {
+            return Err(LoadError::new(format!(
+                "decompressed chart is larger than the maximum size {MAX_CHART_SIZE}"
+            )));
+        }
         files.push(File {
-            name: rest.to_string(),
+            name: n,
             data: strip_bom(buf),
         });
     }
@@ -212,7 +276,13 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
     let mut subcharts: std::collections::BTreeMap<String, Vec<File>> = Default::default();
     for f in files {
         match f.name.as_str() {
-            "Chart.yaml" | "Chart.lock" | "requirements.lock" => {}
+            "Chart.yaml" | "Chart.lock" => {}
+            // Kept as a file of apiVersion v1 charts, like requirements.yaml.
+            "requirements.lock" => {
+                if chart.metadata.api_version == "v1" {
+                    chart.files.push(f);
+                }
+            }
             "values.yaml" => {
                 chart.values = load_values(&f.text()).map_err(|(msg, line)| {
                     LoadError::in_file(
@@ -444,22 +514,56 @@ fn parse_dependencies(v: &Value) -> Vec<Dependency> {
         .collect()
 }
 
-/// Go's `sanitizeString`: whitespace becomes a space, unprintable runes are dropped.
+/// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII
+/// space.
+fn go_is_print(c: char) -> bool {
+    static PRINT: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    if c == ' ' {
+        return true;
+    }
+    if c.is_ascii() {
+        return c.is_ascii_graphic();
+    }
+    PRINT
+        .get_or_init(|| regex::Regex::new(r"^[\p{L}\p{M}\p{N}\p{P}\p{S}]$").ok())
+        .as_ref()
+        .map_or(!c.is_control(), |re| {
+            re.is_match(c.encode_utf8(&mut [0; 4]))
+        })
+}
+
+/// Go's `sanitizeString` (Helm's `pkg/chart/v2/metadata.go`): whitespace becomes a
+/// space, runes `unicode.IsPrint` rejects (controls, format characters such as U+200B)
+/// are dropped.
 fn sanitize(s: &str) -> String {
     s.chars()
         .filter_map(|c| {
             if c.is_whitespace() {
                 Some(' ')
-            } else if c.is_control() {
-                None
-            } else {
+            } else if go_is_print(c) {
                 Some(c)
+            } else {
+                None
             }
         })
         .collect()
 }
 
-/// Helm's `Metadata.Validate`.
+/// Go's `filepath.Base` on a slash-separated path.
+fn go_base(p: &str) -> &str {
+    if p.is_empty() {
+        return ".";
+    }
+    let trimmed = p.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return "/";
+    }
+    trimmed.rsplit('/').next().unwrap_or(trimmed)
+}
+
+/// Helm's `Metadata.Validate` (`pkg/chart/v2/metadata.go`, with `Dependency.Validate`
+/// and `Maintainer.Validate`): sanitizes the text fields, then checks them in Helm's
+/// order.
 fn validate_metadata(md: &mut Metadata) -> Result<(), String> {
     md.name = sanitize(&md.name);
     md.description = sanitize(&md.description);
@@ -469,13 +573,22 @@ fn validate_metadata(md: &mut Metadata) -> Result<(), String> {
     md.tags = sanitize(&md.tags);
     md.app_version = sanitize(&md.app_version);
     md.kube_version = sanitize(&md.kube_version);
+    for s in md.sources.iter_mut().chain(md.keywords.iter_mut()) {
+        *s = sanitize(s);
+    }
     if md.api_version.is_empty() {
         return Err("validation: chart.metadata.apiVersion is required".into());
     }
     if md.name.is_empty() {
         return Err("validation: chart.metadata.name is required".into());
     }
-    if md.name.contains('/') || md.name == "." || md.name == ".." {
+    if md.name == "." || md.name == ".." {
+        return Err(format!(
+            "validation: chart.metadata.name {:?} is not allowed",
+            md.name
+        ));
+    }
+    if md.name != go_base(&md.name) {
         return Err(format!(
             "validation: chart.metadata.name {:?} is invalid",
             md.name
@@ -490,11 +603,14 @@ fn validate_metadata(md: &mut Metadata) -> Result<(), String> {
             md.version
         ));
     }
-    if !md.chart_type.is_empty()
-        && !md.chart_type.eq_ignore_ascii_case("application")
-        && !md.chart_type.eq_ignore_ascii_case("library")
-    {
+    // Case-sensitive (`isValidChartType`).
+    if !matches!(md.chart_type.as_str(), "" | "application" | "library") {
         return Err("validation: chart.metadata.type must be application or library".into());
+    }
+    for m in &mut md.maintainers {
+        m.name = sanitize(&m.name);
+        m.email = sanitize(&m.email);
+        m.url = sanitize(&m.url);
     }
     let mut seen = std::collections::HashSet::new();
     for d in &mut md.dependencies {
@@ -502,6 +618,21 @@ fn validate_metadata(md: &mut Metadata) -> Result<(), String> {
         d.version = sanitize(&d.version);
         d.repository = sanitize(&d.repository);
         d.condition = sanitize(&d.condition);
+        for t in &mut d.tags {
+            *t = sanitize(t);
+        }
+        // `aliasNameFormat` (`pkg/chart/v2/chart.go`): `^[a-zA-Z0-9_-]+$`.
+        if !d.alias.is_empty()
+            && !d
+                .alias
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(format!(
+                "validation: dependency {:?} has disallowed characters in the alias",
+                d.name
+            ));
+        }
         let key = if d.alias.is_empty() {
             d.name.clone()
         } else {

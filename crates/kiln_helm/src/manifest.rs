@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use kiln_gotmpl::Value;
+use kiln_gotmpl::{Map, Str, Value};
 
 use crate::error::{ErrorKind, HelmError};
 
@@ -182,7 +182,7 @@ pub fn sort_manifests(
                 line,
                 col: None,
             })?;
-            let head = SimpleHead::of(&object).map_err(|msg| HelmError {
+            let head = SimpleHead::read(&object, &doc).map_err(|msg| HelmError {
                 kind: ErrorKind::Manifest,
                 message: format!("YAML parse error on {path}: {msg}"),
                 file: Some(path.clone()),
@@ -213,71 +213,143 @@ pub fn sort_manifests(
     Ok((hooks, generic))
 }
 
-/// The fields Helm reads from each document (`releaseutil.SimpleHead`), with Go's JSON
-/// type checks: a non-string `kind` or annotation value fails the whole render.
+/// The fields Helm reads from each document (`releaseutil.SimpleHead`), decoded as
+/// `sigs.k8s.io/yaml.Unmarshal` into that struct does:
+///
+/// - field names match case-insensitively (`encoding/json`); with several matching
+///   keys the last in sorted key order wins (the YAML is re-encoded as JSON with sorted
+///   keys before decoding);
+/// - scalars bound for a `string` (apiVersion, kind, metadata.name, annotation values)
+///   are converted to strings first (`convertToJSONableObject`: `1` becomes `"1"`,
+///   `true` becomes `"true"`), so only lists and maps there fail the render;
+/// - a `null` annotation value is an empty string, and still present.
 struct SimpleHead {
     kind: String,
     hook: Option<String>,
 }
 
+/// A non-string scalar met while reading the head from the untyped document: the
+/// document must be re-read with YAML's own integer/float distinction.
+struct NeedsTyped;
+
+enum HeadError {
+    Message(String),
+    Typed(NeedsTyped),
+}
+
+/// The value of the struct field `name` (case-insensitive, last sorted match wins).
+fn json_field<'a>(m: &'a Map, name: &str) -> Option<&'a Value> {
+    let mut keys: Vec<&Str> = m.keys().filter(|k| k.eq_ignore_ascii_case(name)).collect();
+    keys.sort();
+    keys.last().and_then(|k| m.get(k.as_ref()))
+}
+
+/// A `string` field: `Ok(None)` when absent or null. Numbers need the typed parse only
+/// when their text matters (`need_text`: `kind` and the hook events); elsewhere only
+/// the type check does.
+fn head_string(
+    val: Option<&Value>,
+    field: &str,
+    typed: bool,
+    need_text: bool,
+) -> Result<Option<String>, HeadError> {
+    match val {
+        None | Some(Value::Nil) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.to_string())),
+        Some(Value::Bool(b)) => Ok(Some(b.to_string())),
+        Some(v @ (Value::Int(..) | Value::Uint(..) | Value::Float(_))) => {
+            if typed {
+                Ok(kiln_encoding::go_string_field(v))
+            } else if need_text {
+                Err(HeadError::Typed(NeedsTyped))
+            } else {
+                Ok(Some(String::new()))
+            }
+        }
+        Some(other) => Err(HeadError::Message(format!(
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field {} of type string",
+            json_kind(other),
+            field
+        ))),
+    }
+}
+
 impl SimpleHead {
-    fn of(v: &Value) -> Result<SimpleHead, String> {
+    /// Reads the head of a document (`object` its untyped parse, `doc` its text).
+    fn read(object: &Value, doc: &str) -> Result<SimpleHead, String> {
+        match SimpleHead::of(object, false) {
+            Ok(h) => Ok(h),
+            Err(HeadError::Message(m)) => Err(m),
+            Err(HeadError::Typed(NeedsTyped)) => {
+                let typed = kiln_encoding::yaml_to_value_typed(doc).map_err(|e| e.message)?;
+                match SimpleHead::of(&typed, true) {
+                    Ok(h) => Ok(h),
+                    Err(HeadError::Message(m)) => Err(m),
+                    Err(HeadError::Typed(NeedsTyped)) => Ok(SimpleHead {
+                        kind: String::new(),
+                        hook: None,
+                    }),
+                }
+            }
+        }
+    }
+
+    fn of(v: &Value, typed: bool) -> Result<SimpleHead, HeadError> {
         let Some(m) = v.as_map() else {
             return match v {
                 Value::Nil => Ok(SimpleHead {
                     kind: String::new(),
                     hook: None,
                 }),
-                other => Err(format!(
+                other => Err(HeadError::Message(format!(
                     "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type util.SimpleHead",
                     json_kind(other)
-                )),
+                ))),
             };
         };
-        let string_field = |val: Option<&Value>, field: &str| -> Result<String, String> {
-            match val {
-                None | Some(Value::Nil) => Ok(String::new()),
-                Some(Value::String(s)) => Ok(s.to_string()),
-                Some(other) => Err(format!(
-                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field {} of type string",
-                    json_kind(other),
-                    field
-                )),
-            }
-        };
-        string_field(m.get("apiVersion"), "SimpleHead.apiVersion")?;
-        let kind = string_field(m.get("kind"), "SimpleHead.kind")?;
+        head_string(
+            json_field(&m, "apiVersion"),
+            "SimpleHead.apiVersion",
+            typed,
+            false,
+        )?;
+        let kind = head_string(json_field(&m, "kind"), "SimpleHead.kind", typed, true)?
+            .unwrap_or_default();
         let mut hook = None;
-        if let Some(md) = m.get("metadata") {
-            match md {
-                Value::Nil => {}
-                Value::Map(md, _) => {
-                    let md = md.snapshot();
-                    string_field(md.get("name"), "SimpleHead.metadata.name")?;
-                    match md.get("annotations") {
-                        None | Some(Value::Nil) => {}
-                        Some(Value::Map(a, _)) => {
-                            for (_, v) in a.snapshot().iter() {
-                                string_field(Some(v), "SimpleHead.metadata.annotations")?;
+        match json_field(&m, "metadata") {
+            None | Some(Value::Nil) => {}
+            Some(Value::Map(md, _)) => {
+                let md = md.snapshot();
+                // Fields of the anonymous metadata struct: Go's JSON errors name them
+                // without a struct name (`.metadata.name`).
+                head_string(json_field(&md, "name"), ".metadata.name", typed, false)?;
+                match json_field(&md, "annotations") {
+                    None | Some(Value::Nil) => {}
+                    Some(Value::Map(a, _)) => {
+                        let a = a.snapshot();
+                        for (k, v) in a.iter() {
+                            let is_hook = k.as_ref() == "helm.sh/hook";
+                            let text =
+                                head_string(Some(v), ".metadata.annotations", typed, is_hook)?
+                                    .unwrap_or_default();
+                            if is_hook {
+                                hook = Some(text);
                             }
-                            if let Some(Value::String(h)) = a.get("helm.sh/hook") {
-                                hook = Some(h.to_string());
-                            }
-                        }
-                        Some(other) => {
-                            return Err(format!(
-                                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field .metadata.annotations of type map[string]string",
-                                json_kind(other)
-                            ))
                         }
                     }
+                    Some(other) => {
+                        return Err(HeadError::Message(format!(
+                            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field .metadata.annotations of type map[string]string",
+                            json_kind(other)
+                        )))
+                    }
                 }
-                other => {
-                    return Err(format!(
-                        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field SimpleHead.metadata of type struct {{ Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }}",
-                        json_kind(other)
-                    ))
-                }
+            }
+            Some(other) => {
+                return Err(HeadError::Message(format!(
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field SimpleHead.metadata of type struct {{ Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }}",
+                    json_kind(other)
+                )))
             }
         }
         Ok(SimpleHead { kind, hook })

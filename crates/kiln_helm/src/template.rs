@@ -8,9 +8,10 @@ use kiln_gotmpl::Map;
 
 use crate::chart::Chart;
 use crate::deps::is_compatible_range;
-use crate::engine::{render, RenderOptions};
+use crate::engine::{prepare_values, process, render_view, RenderOptions};
 use crate::error::{ErrorKind, HelmError};
 use crate::manifest::{sort_manifests, template_stream, Manifest};
+use crate::values::ChartView;
 
 /// Options of `helm template` beyond the render options.
 #[derive(Clone, Debug, Default)]
@@ -38,33 +39,66 @@ pub struct TemplateOutput {
 }
 
 /// Helm's `CheckDependencies`: every dependency declared in Chart.yaml must be present
-/// under `charts/` (kiln, like Argo CD offline, never downloads them).
+/// under `charts/` (kiln, like Argo CD offline, never downloads them). As in `helm
+/// template`, this runs on the loaded chart before dependency processing: requirements
+/// are matched by their Chart.yaml `name` (not alias) against the subcharts' names, so a
+/// disabled dependency must be present too. The message is the one `runInstall`
+/// (`pkg/cmd/install.go`) wraps the error in.
 pub fn check_dependencies(chart: &Chart) -> Result<(), HelmError> {
-    let missing: Vec<&str> = chart
-        .metadata
-        .dependencies
-        .iter()
-        .filter(|r| !chart.dependencies.iter().any(|d| d.name() == r.name))
-        .map(|r| r.name.as_str())
-        .collect();
+    let missing = missing_dependencies(chart);
     if missing.is_empty() {
         return Ok(());
     }
     Err(HelmError::new(
         ErrorKind::Dependencies,
         format!(
-            "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+            "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
             missing.join(", ")
         ),
     ))
 }
 
-fn collect_crds(chart: &Chart, full_path: &str, out: &mut Vec<(String, String)>) {
-    for f in chart.crd_files() {
-        out.push((format!("{full_path}/{}", f.name), f.text()));
+/// The names of the dependencies declared in Chart.yaml that have no chart under
+/// `charts/`, in declaration order (Helm's `CheckDependencies`, `pkg/action/dependency.go`).
+/// Callers that need another wording of the error (Argo CD's bundled Helm v3 CLI) build
+/// it from this list.
+pub fn missing_dependencies(chart: &Chart) -> Vec<&str> {
+    chart
+        .metadata
+        .dependencies
+        .iter()
+        .filter(|r| !chart.dependencies.iter().any(|d| d.name() == r.name))
+        .map(|r| r.name.as_str())
+        .collect()
+}
+
+/// Helm's `hasManifestExtension`: `.yaml`, `.yml` or `.json`, in any letter case
+/// (`strings.EqualFold` on `filepath.Ext`).
+fn has_manifest_extension(name: &str) -> bool {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    match base.rfind('.') {
+        Some(i) => {
+            let ext = &base[i..];
+            [".yaml", ".yml", ".json"]
+                .iter()
+                .any(|e| ext.eq_ignore_ascii_case(e))
+        }
+        None => false,
     }
-    for d in &chart.dependencies {
-        collect_crds(d, &format!("{full_path}/charts/{}", d.name()), out);
+}
+
+/// Helm's `Chart.CRDObjects` on the processed chart (`renderResources` in
+/// `pkg/action/action.go` calls it after `ProcessDependencies`): the chart's own
+/// `crds/` files in load order, then each *enabled* subchart's, in processed dependency
+/// order, under their (alias) names (`ChartFullPath`).
+fn collect_crds(view: &ChartView, full_path: &str, out: &mut Vec<(String, String)>) {
+    for f in &view.chart.files {
+        if f.name.starts_with("crds/") && has_manifest_extension(&f.name) {
+            out.push((format!("{full_path}/{}", f.name), f.text()));
+        }
+    }
+    for d in &view.dependencies {
+        collect_crds(d, &format!("{full_path}/charts/{}", d.name), out);
     }
 }
 
@@ -75,7 +109,24 @@ pub fn template(
     user_values: &Map,
     opts: &TemplateOptions,
 ) -> Result<TemplateOutput, HelmError> {
+    // `runInstall` (`pkg/cmd/install.go`): `checkIfInstallable`, then
+    // `CheckDependencies`, before the install action runs.
+    if !matches!(chart.metadata.chart_type.as_str(), "" | "application") {
+        return Err(HelmError::new(
+            ErrorKind::Options,
+            format!("{} charts are not installable", chart.metadata.chart_type),
+        ));
+    }
     check_dependencies(chart)?;
+    // Helm's order: dependency processing and schema validation (install action), then
+    // the kubeVersion check and rendering (`renderResources`).
+    // The install action wraps dependency processing errors (`pkg/action/install.go`);
+    // `engine::render` (Helm's engine alone) does not.
+    let view = process(chart, user_values).map_err(|e| HelmError {
+        message: format!("chart dependencies processing failed: {}", e.message),
+        ..e
+    })?;
+    let (view, top) = prepare_values(view, user_values, &opts.render)?;
     let caps = &opts.render.capabilities;
     if !chart.metadata.kube_version.is_empty()
         && !is_compatible_range(&chart.metadata.kube_version, &caps.kube_version.normalized)
@@ -88,7 +139,7 @@ pub fn template(
             ),
         ));
     }
-    let rendered = render(chart, user_values, &opts.render)?;
+    let rendered = render_view(&view, &top)?;
     let top_notes = format!("{}/templates/NOTES.txt", chart.name());
     let mut notes = String::new();
     let mut files = BTreeMap::new();
@@ -104,7 +155,7 @@ pub fn template(
     let (hooks, manifests) = sort_manifests(&files)?;
     let mut crds = Vec::new();
     if opts.include_crds {
-        collect_crds(chart, chart.name(), &mut crds);
+        collect_crds(&view, &view.name, &mut crds);
     }
     let stream = template_stream(&crds, &hooks, &manifests);
     Ok(TemplateOutput {

@@ -248,7 +248,9 @@ fn coalesce_globals(dest: &MapRef, src: &MapRef) {
                 }
                 Some(destv) => {
                     if let Some(destvmap) = table(&destv) {
-                        coalesce_tables(&vv, destvmap, false);
+                        // Helm always merges here (`coalesceTablesFullKey(..., true)` in
+                        // `coalesceGlobals`): a parent's `null` global survives.
+                        coalesce_tables(&vv, destvmap, true);
                         dg.insert(key.clone(), Value::Map(vv, MapType::Any));
                     }
                 }

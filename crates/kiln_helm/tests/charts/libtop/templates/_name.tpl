@@ -1,0 +1,1 @@
+{{- define "libtop.name" -}}libtop{{- end -}}

@@ -1,0 +1,3 @@
+{{- define "shared.name" -}}
+helpers-loses
+{{- end -}}
