@@ -3,11 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+use kiln_argocd::appset::{ClusterSecret, GitFileGlobbing};
+use kiln_argocd::generators::context::SECRET_TYPE_LABEL;
 use kiln_argocd::{ClusterFacts, ClusterResult, Repo, Status};
 use kiln_gotmpl::Value;
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{ClusterConfig, Config};
 
 /// Kubernetes version used when neither flags nor `kiln.toml` give one: Helm v4.2.3's
 /// default (`.Capabilities.KubeVersion` of `helm template`).
@@ -27,6 +29,9 @@ pub struct CompileRequest {
     pub kube_version: Option<String>,
     /// Extra API versions for every cluster (added to `kiln.toml`'s).
     pub api_versions: Vec<String>,
+    /// Match `git.files[].path` with Argo CD's new (doublestar) globbing (also
+    /// `new-git-file-globbing` in `kiln.toml`).
+    pub new_git_file_globbing: bool,
 }
 
 /// A usage or input problem (exit code 2).
@@ -70,27 +75,32 @@ pub fn plan(req: &CompileRequest) -> Result<(Repo, Vec<ClusterPlan>, Option<Conf
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "cluster".into());
+            let kube_version = req
+                .kube_version
+                .clone()
+                .unwrap_or_else(|| DEFAULT_KUBE_VERSION.into());
             plans.push(ClusterPlan {
-                facts: ClusterFacts {
-                    name,
-                    root_file: file_name(path),
-                    kube_version: req
-                        .kube_version
-                        .clone()
-                        .unwrap_or_else(|| DEFAULT_KUBE_VERSION.into()),
-                    api_versions: split_api_versions(&req.api_versions),
-                },
+                facts: ClusterFacts::new(
+                    &name,
+                    &file_name(path),
+                    &kube_version,
+                    split_api_versions(&req.api_versions),
+                ),
                 roots: vec![root],
             });
         }
     } else if let Some(cfg) = &config {
         for (name, c) in &cfg.clusters {
+            let mut secrets = Vec::new();
             for other in &c.argocd_clusters {
-                if !cfg.clusters.contains_key(other) {
+                let Some(o) = cfg.clusters.get(other) else {
                     return Err(InputError::Other(format!(
                         "kiln.toml: cluster {name}: argocd-clusters names {other:?}, which is not a cluster of kiln.toml"
                     )));
-                }
+                };
+                secrets.push(cluster_secret(other, o).map_err(|m| {
+                    InputError::Other(format!("kiln.toml: cluster {name}: argocd-clusters: {m}"))
+                })?);
             }
             if c.roots.is_empty() {
                 // Inventory only: registered in another cluster's Argo CD.
@@ -102,24 +112,20 @@ pub fn plan(req: &CompileRequest) -> Result<(Repo, Vec<ClusterPlan>, Option<Conf
             }
             let mut apis = c.api_versions.clone();
             apis.extend(split_api_versions(&req.api_versions));
-            plans.push(ClusterPlan {
-                facts: ClusterFacts {
-                    name: name.clone(),
-                    root_file: c
-                        .roots
-                        .iter()
-                        .map(|r| file_name(Path::new(r)))
-                        .collect::<Vec<_>>()
-                        .join(","),
-                    kube_version: req
-                        .kube_version
-                        .clone()
-                        .or_else(|| c.kube_version.clone())
-                        .unwrap_or_else(|| DEFAULT_KUBE_VERSION.into()),
-                    api_versions: apis,
-                },
-                roots,
-            });
+            let root_files = c
+                .roots
+                .iter()
+                .map(|r| file_name(Path::new(r)))
+                .collect::<Vec<_>>()
+                .join(",");
+            let kube_version = req
+                .kube_version
+                .clone()
+                .or_else(|| c.kube_version.clone())
+                .unwrap_or_else(|| DEFAULT_KUBE_VERSION.into());
+            let mut facts = ClusterFacts::new(name, &root_files, &kube_version, apis);
+            facts.argocd_clusters = secrets;
+            plans.push(ClusterPlan { facts, roots });
         }
     } else {
         return Err(InputError::Other(format!(
@@ -132,8 +138,13 @@ pub fn plan(req: &CompileRequest) -> Result<(Repo, Vec<ClusterPlan>, Option<Conf
             "kiln.toml lists no cluster with roots to compile".into(),
         ));
     }
+    let new_globbing =
+        req.new_git_file_globbing || config.as_ref().is_some_and(|c| c.new_git_file_globbing);
     for p in &mut plans {
         p.facts.kube_version = p.facts.kube_version.trim_start_matches('v').to_string();
+        if new_globbing {
+            p.facts.git_file_globbing = GitFileGlobbing::New;
+        }
         for root in &p.roots {
             for url in root_repo_urls(root) {
                 if !urls.contains(&url) {
@@ -146,6 +157,24 @@ pub fn plan(req: &CompileRequest) -> Result<(Repo, Vec<ClusterPlan>, Option<Conf
     let repo = Repo::new(&req.repo, &urls, name)
         .map_err(|e| InputError::Other(format!("{}: {e}", req.repo.display())))?;
     Ok((repo, plans, config))
+}
+
+/// The cluster Secret Argo CD holds for a cluster of `kiln.toml` (what a `clusters`
+/// generator selects from): `name` is the cluster's name in `kiln.toml`, and the
+/// `argocd.argoproj.io/secret-type: cluster` label is added as on a real Secret.
+fn cluster_secret(name: &str, c: &ClusterConfig) -> Result<ClusterSecret, String> {
+    let server = c.server.clone().ok_or_else(|| {
+        format!("cluster {name} has no `server` (the API server URL its cluster Secret holds)")
+    })?;
+    let mut labels = c.labels.clone();
+    labels.insert(SECRET_TYPE_LABEL.into(), "cluster".into());
+    Ok(ClusterSecret {
+        name: name.into(),
+        server,
+        project: c.project.clone(),
+        labels,
+        annotations: c.annotations.clone(),
+    })
 }
 
 fn file_name(p: &Path) -> String {

@@ -30,6 +30,10 @@ pub struct Config {
     pub output: Option<String>,
     /// The repository's name in `fleet.json` (default: the directory name).
     pub name: Option<String>,
+    /// Match ApplicationSet `git.files[].path` patterns with Argo CD's new (doublestar)
+    /// globbing, as with `applicationsetcontroller.enable.new.git.file.globbing: true`.
+    #[serde(default)]
+    pub new_git_file_globbing: bool,
     /// Clusters by name.
     #[serde(default)]
     pub clusters: BTreeMap<String, ClusterConfig>,

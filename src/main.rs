@@ -83,6 +83,10 @@ struct TargetArgs {
     /// Extra API versions (.Capabilities.APIVersions); repeatable or comma separated.
     #[arg(long = "api-versions", value_name = "GROUP/VERSION")]
     api_versions: Vec<String>,
+    /// Match ApplicationSet git file generator paths with Argo CD's new globbing
+    /// (`*` stays within one directory, `**` spans directories).
+    #[arg(long)]
+    new_git_file_globbing: bool,
 }
 
 impl TargetArgs {
@@ -93,6 +97,7 @@ impl TargetArgs {
             repo_urls: self.repo_urls.clone(),
             kube_version: self.kube_version.clone(),
             api_versions: self.api_versions.clone(),
+            new_git_file_globbing: self.new_git_file_globbing,
         }
     }
 }

@@ -22,6 +22,9 @@ pub fn print_errors(results: &[ClusterResult]) {
             for e in &s.errors {
                 eprintln!("error: {}/ApplicationSet {}: {e}", r.facts.name, s.name);
             }
+            for w in &s.warnings {
+                eprintln!("warning: {}/ApplicationSet {}: {w}", r.facts.name, s.name);
+            }
         }
         for a in &r.apps {
             let first = a.parent.as_deref().unwrap_or("the root");

@@ -1,8 +1,10 @@
-//! Fleet parity on real GitOps monorepos: `../shared/corpus/monorepos/` holds two public
-//! monorepos and their bootstrap (root) Applications. Each is compiled by kiln and by
-//! the real-Helm reference implementation `../shared/oracle/fleet-oracle` (run live,
-//! with `--kube-version 1.31.0`); the Applications, their statuses, `fleet.json` and
-//! every `manifest.yaml` must be identical.
+//! Fleet parity on GitOps monorepos: `../shared/corpus/monorepos/` holds two public
+//! monorepos and their bootstrap (root) Applications, and `tests/monorepos/platform` is
+//! ours (matrix of git file and directory generators with `pathParamPrefix`, multi-source
+//! Applications with `$values` refs and parameters, a directory source). Each is compiled
+//! by kiln and by the real-Helm reference implementation `../shared/oracle/fleet-oracle`
+//! (run live, with `--kube-version 1.31.0`); the Applications, their statuses,
+//! `fleet.json` and every `manifest.yaml` must be identical.
 
 mod common;
 
@@ -14,6 +16,9 @@ use common::*;
 
 struct Monorepo {
     dir: &'static str,
+    /// In this repository under `tests/monorepos/` (roots under its `bootstrap/`), rather
+    /// than in `../shared/corpus/monorepos/` (roots in `<dir>.bootstrap/`).
+    in_repo: bool,
     roots: &'static [&'static str],
     repo_urls: &'static [&'static str],
 }
@@ -21,26 +26,35 @@ struct Monorepo {
 const MONOREPOS: &[Monorepo] = &[
     Monorepo {
         dir: "openshift-gitops-framework",
+        in_repo: false,
         roots: &["prod.yaml", "hub.yaml", "test.yaml"],
         repo_urls: &["https://github.com/rbales79/argo-apps"],
     },
     Monorepo {
         dir: "ullbergm-openshift",
+        in_repo: false,
         roots: &["cluster.yaml"],
+        repo_urls: &[],
+    },
+    Monorepo {
+        dir: "platform",
+        in_repo: true,
+        roots: &["prod.yaml", "staging.yaml"],
         repo_urls: &[],
     },
 ];
 
 fn args_for(m: &Monorepo, base: &Path, out: &Path) -> Vec<String> {
-    let mut a = vec![base.join(m.dir).to_string_lossy().into_owned()];
+    let (repo, roots) = if m.in_repo {
+        let repo = repo_root().join("tests/monorepos").join(m.dir);
+        (repo.clone(), repo.join("bootstrap"))
+    } else {
+        (base.join(m.dir), base.join(format!("{}.bootstrap", m.dir)))
+    };
+    let mut a = vec![repo.to_string_lossy().into_owned()];
     for r in m.roots {
         a.push("--root".into());
-        a.push(
-            base.join(format!("{}.bootstrap", m.dir))
-                .join(r)
-                .to_string_lossy()
-                .into_owned(),
-        );
+        a.push(roots.join(r).to_string_lossy().into_owned());
     }
     for u in m.repo_urls {
         a.push("--repo-url".into());

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use kiln_gotmpl::Value;
 
-use crate::appset;
+use crate::appset::{self, ClusterSecret, GitFileGlobbing};
 use crate::pyjson::Json;
 use crate::repo::Repo;
 use crate::source::{self, Doc, SourceRecord};
@@ -147,6 +147,10 @@ pub struct AppSetRecord {
     pub go_template: bool,
     pub generated: Vec<String>,
     pub errors: Vec<String>,
+    /// Things that work but deserve attention (unrecognized generator entries, templates
+    /// using `now`/`uuidv4`/`rand*`, whose output changes on every run). Reported on
+    /// stderr; not part of `fleet.json`.
+    pub warnings: Vec<String>,
 }
 
 /// One rendered object.
@@ -173,6 +177,31 @@ pub struct ClusterFacts {
     pub kube_version: String,
     /// Extra API versions for `.Capabilities.APIVersions`.
     pub api_versions: Vec<String>,
+    /// The cluster Secrets registered in this cluster's Argo CD: what a `clusters`
+    /// generator lists (Argo CD adds `in-cluster` unless one has the in-cluster server).
+    pub argocd_clusters: Vec<ClusterSecret>,
+    /// How `git.files[].path` patterns match (Argo CD's
+    /// `applicationsetcontroller.enable.new.git.file.globbing`).
+    pub git_file_globbing: GitFileGlobbing,
+}
+
+impl ClusterFacts {
+    /// Facts with no registered clusters and the default Git file globbing.
+    pub fn new(
+        name: &str,
+        root_file: &str,
+        kube_version: &str,
+        api_versions: Vec<String>,
+    ) -> ClusterFacts {
+        ClusterFacts {
+            name: name.into(),
+            root_file: root_file.into(),
+            kube_version: kube_version.into(),
+            api_versions,
+            argocd_clusters: Vec::new(),
+            git_file_globbing: GitFileGlobbing::Old,
+        }
+    }
 }
 
 /// Everything compiled for one cluster.
@@ -420,9 +449,11 @@ impl Walk<'_> {
             Some(Value::Bool(true))
         );
         let repo = self.repo;
-        let tree = appset::WorkTree::new(repo.root());
         let is_local = |url: &str| repo.is_local(url);
-        let exp = appset::expand(obj, ns, &appset::ExpandContext::new(&tree, &is_local));
+        let mut ctx = appset::ExpandContext::new(repo.work_tree(), &is_local);
+        ctx.clusters = &self.facts.argocd_clusters;
+        ctx.git_file_globbing = self.facts.git_file_globbing;
+        let exp = appset::expand(obj, ns, &ctx);
         let generated = exp
             .applications
             .iter()
@@ -435,6 +466,7 @@ impl Walk<'_> {
             go_template: go,
             generated,
             errors: exp.errors,
+            warnings: exp.warnings,
         });
         let label = format!("ApplicationSet/{ns}/{name}");
         for app in exp.applications {

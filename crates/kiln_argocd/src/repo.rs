@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex};
 use kiln_helm::chart::Chart;
 use kiln_helm::loader::{self, LoadError};
 
+use crate::generators::worktree::WorkTree;
+
 /// Normalizes a repoURL for comparison, as the reference implementation does:
 /// lower-cased, trailing `/` and `.git` dropped, `git@host:`/`ssh://`/`git://`/`http://`
 /// mapped to `https://host/`, credentials removed.
@@ -46,6 +48,8 @@ pub struct Repo {
     name: String,
     aliases: HashSet<String>,
     charts: Mutex<HashMap<PathBuf, Result<Arc<Chart>, LoadError>>>,
+    /// The files the ApplicationSet `git` generators list (walked once, on first use).
+    tree: WorkTree,
 }
 
 impl Repo {
@@ -58,11 +62,18 @@ impl Repo {
                 .unwrap_or_default()
         });
         Ok(Repo {
-            root,
             name,
             aliases: repo_urls.iter().map(|u| normalize_repo_url(u)).collect(),
             charts: Mutex::new(HashMap::new()),
+            tree: WorkTree::new(&root),
+            root,
         })
+    }
+
+    /// The repository's files as the ApplicationSet `git` generators see them (the
+    /// working tree, walked once per `Repo` and shared by every cluster).
+    pub fn work_tree(&self) -> &WorkTree {
+        &self.tree
     }
 
     /// The repository root (absolute).
