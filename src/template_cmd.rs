@@ -95,6 +95,7 @@ pub fn run(req: &TemplateRequest) -> Result<String, Failure> {
         &TemplateOptions {
             render,
             include_crds: req.include_crds,
+            ..Default::default()
         },
     )
     .map_err(located)?;

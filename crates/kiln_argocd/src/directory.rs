@@ -3,19 +3,27 @@
 //! `include`/`exclude` globs on the path relative to the source, in sorted order; each
 //! YAML document or JSON object is one object.
 
-use kiln_gotmpl::Value;
+use std::sync::Arc;
+
+use kiln_gotmpl::{SourceMap, Value};
 use kiln_helm::glob::Glob;
 
 use crate::repo::Repo;
-use crate::source::Doc;
+use crate::source::{Doc, DocOrigin};
 use crate::tree;
 
 /// Files Argo CD skips when they contain this marker.
 const SKIP_MARKER: &str = "+argocd:skip-file-rendering";
 
 /// Renders a directory source at `app_dir` (repository-relative). Returns the documents
-/// and the files they came from.
-pub fn render(repo: &Repo, src: &Value, app_dir: &str) -> Result<(Vec<Doc>, Vec<String>), String> {
+/// and the files they came from; with `source_maps`, YAML documents carry their place
+/// in their file.
+pub fn render(
+    repo: &Repo,
+    src: &Value,
+    app_dir: &str,
+    source_maps: bool,
+) -> Result<(Vec<Doc>, Vec<String>), String> {
     let d = tree::get(src, &["directory"]).unwrap_or(Value::Nil);
     let recurse = matches!(tree::get(&d, &["recurse"]), Some(Value::Bool(true)));
     let include = tree::get_str(&d, &["include"]).unwrap_or_default();
@@ -75,10 +83,12 @@ pub fn render(repo: &Repo, src: &Value, app_dir: &str) -> Result<(Vec<Doc>, Vec<
                     text: kiln_encoding::to_yaml(&o),
                     obj: Some(o),
                     hook: false,
+                    origin: None,
                 });
             }
         } else {
-            for (piece, value) in
+            let map = source_maps.then(|| Arc::new(SourceMap::for_file(&source, &text)));
+            for (offset, piece, value) in
                 yaml_documents(&text).map_err(|e| format!("failed to unmarshal {source}: {e}"))?
             {
                 if value.as_map().is_none() {
@@ -89,6 +99,11 @@ pub fn render(repo: &Repo, src: &Value, app_dir: &str) -> Result<(Vec<Doc>, Vec<
                     text: piece,
                     obj: Some(value),
                     hook: false,
+                    origin: map.as_ref().map(|m| DocOrigin {
+                        map: m.clone(),
+                        offset,
+                        chart_dir: String::new(),
+                    }),
                 });
             }
         }
@@ -140,20 +155,24 @@ fn collect(
 
 /// Splits a YAML stream into `(document text, parsed value)` for documents that hold
 /// something (comment-only documents are skipped), the text trimmed of blank lines.
-fn yaml_documents(text: &str) -> Result<Vec<(String, Value)>, String> {
+/// The non-empty YAML documents of a file: `(offset of the text in the file, text,
+/// value)`.
+fn yaml_documents(text: &str) -> Result<Vec<(usize, String, Value)>, String> {
     let mut out = Vec::new();
-    for piece in split_on_separator_lines(text) {
+    for (at, piece) in split_on_separator_lines(text) {
         let v = kiln_encoding::yaml_to_value(piece).map_err(|e| e.message)?;
         if v.is_nil() {
             continue;
         }
-        out.push((piece.trim_matches('\n').to_string(), v));
+        let lead = piece.len() - piece.trim_start_matches('\n').len();
+        out.push((at + lead, piece.trim_matches('\n').to_string(), v));
     }
     Ok(out)
 }
 
-/// Splits at lines that are `---` (optionally followed by blanks and a comment).
-fn split_on_separator_lines(text: &str) -> Vec<&str> {
+/// Splits at lines that are `---` (optionally followed by blanks and a comment); each
+/// piece with its byte offset.
+fn split_on_separator_lines(text: &str) -> Vec<(usize, &str)> {
     let mut pieces = Vec::new();
     let mut start = 0;
     let mut pos = 0;
@@ -164,11 +183,11 @@ fn split_on_separator_lines(text: &str) -> Vec<&str> {
             rest.is_empty() || rest.starts_with('#')
         });
         if is_sep {
-            pieces.push(&text[start..pos]);
+            pieces.push((start, &text[start..pos]));
             start = pos + line.len();
         }
         pos += line.len();
     }
-    pieces.push(&text[start..]);
+    pieces.push((start, &text[start..]));
     pieces
 }

@@ -183,6 +183,9 @@ pub struct ClusterFacts {
     /// How `git.files[].path` patterns match (Argo CD's
     /// `applicationsetcontroller.enable.new.git.file.globbing`).
     pub git_file_globbing: GitFileGlobbing,
+    /// Keep what checks need (document origins, the values and chart of each Helm
+    /// source); off for a plain compile, which it slows slightly.
+    pub source_maps: bool,
 }
 
 impl ClusterFacts {
@@ -200,6 +203,7 @@ impl ClusterFacts {
             api_versions,
             argocd_clusters: Vec::new(),
             git_file_globbing: GitFileGlobbing::Old,
+            source_maps: false,
         }
     }
 }
@@ -368,6 +372,7 @@ impl Walk<'_> {
             spec: &spec,
             kube_version: &self.facts.kube_version,
             api_versions: &self.facts.api_versions,
+            source_maps: self.facts.source_maps,
         };
         let rendered = source::render_sources(&ctx, &sources);
         rec.sources = rendered.records;

@@ -3,12 +3,14 @@
 //! invocation and its values precedence, plain directories; see SEMANTICS.md §2).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
-use kiln_gotmpl::{Map, Value};
+use kiln_gotmpl::{Map, SourceMap, Value};
 use kiln_helm::caps::Capabilities;
+use kiln_helm::chart::Chart;
 use kiln_helm::engine::RenderOptions;
-use kiln_helm::manifest::{split_manifests, Manifest};
-use kiln_helm::template::{template, TemplateOptions};
+use kiln_helm::manifest::split_manifests_at;
+use kiln_helm::template::{template, TemplateOptions, TemplateOutput};
 
 use crate::pyjson::Json;
 use crate::repo::Repo;
@@ -25,6 +27,40 @@ pub struct Doc {
     pub obj: Option<Value>,
     /// Whether it carries a `helm.sh/hook` annotation.
     pub hook: bool,
+    /// Where `text` lies in what produced it (only when rendering with
+    /// [`AppContext::source_maps`]).
+    pub origin: Option<DocOrigin>,
+}
+
+/// Where a document's text lies in the output that produced it, to point diagnostics
+/// at template or file lines.
+#[derive(Clone, Debug)]
+pub struct DocOrigin {
+    /// Offsets of the producing output (a template's output, or a file) → source lines.
+    pub map: Arc<SourceMap>,
+    /// Byte offset of the document's text in that output.
+    pub offset: usize,
+    /// Repository-relative chart directory (`.` at the root) when the map names
+    /// templates (`chart/templates/x.yaml`); empty when it names repository paths.
+    pub chart_dir: String,
+}
+
+/// Everything a Helm source was rendered from, kept (with [`AppContext::source_maps`])
+/// so checks can read the values and render the chart again with other values.
+#[derive(Clone, Debug)]
+pub struct HelmRender {
+    /// Repository-relative chart directory (`.` at the root).
+    pub chart_dir: String,
+    /// The loaded chart.
+    pub chart: Arc<Chart>,
+    /// The user values (value files, `values`/`valuesObject`, parameters), merged.
+    pub user_values: Map,
+    /// The coalesced values the templates saw.
+    pub values: Value,
+    /// Release, namespace, capabilities and CRD/schema options of the render.
+    pub options: TemplateOptions,
+    /// `helm.skipTests`: test hooks are left out.
+    pub skip_tests: bool,
 }
 
 /// Where a value for a Helm source came from (recorded in `fleet.json`).
@@ -93,6 +129,8 @@ pub struct SourceRecord {
     pub namespace: Option<String>,
     pub value_sources: Option<Vec<ValueSource>>,
     pub files: Option<Vec<String>>,
+    /// What a Helm source was rendered from (only with [`AppContext::source_maps`]).
+    pub helm: Option<Arc<HelmRender>>,
 }
 
 impl SourceRecord {
@@ -135,6 +173,8 @@ pub struct AppContext<'a> {
     pub spec: &'a Value,
     pub kube_version: &'a str,
     pub api_versions: &'a [String],
+    /// Keep what checks need: document origins and [`SourceRecord::helm`].
+    pub source_maps: bool,
 }
 
 /// The result of rendering all sources of an Application.
@@ -258,7 +298,8 @@ fn render_source(
     match stype {
         "helm" => render_helm(ctx, src, rec, &app_dir, local_refs),
         "directory" => {
-            let (docs, files) = crate::directory::render(ctx.repo, src, &app_dir)?;
+            let (docs, files) =
+                crate::directory::render(ctx.repo, src, &app_dir, ctx.source_maps)?;
             rec.files = Some(files);
             Ok(docs)
         }
@@ -622,6 +663,7 @@ fn render_helm(
                 ..Default::default()
             },
             include_crds: !matches!(tree::get(&h, &["skipCrds"]), Some(Value::Bool(true))),
+            source_maps: ctx.source_maps,
         };
         let out = template(&chart, &user, &opts).map_err(|e| SourceError {
             location: e.file.as_ref().map(|f| {
@@ -640,23 +682,36 @@ fn render_helm(
             message: e.message,
         })?;
         let skip_tests = matches!(tree::get(&h, &["skipTests"]), Some(Value::Bool(true)));
-        Ok(helm_docs(&out.crds, &out.manifests, &out.hooks, skip_tests))
+        let docs = helm_docs(&out, app_dir, skip_tests, ctx.source_maps);
+        if ctx.source_maps {
+            rec.helm = Some(Arc::new(HelmRender {
+                chart_dir: app_dir.to_string(),
+                chart: chart.clone(),
+                user_values: user,
+                values: out.values.clone(),
+                options: opts,
+                skip_tests,
+            }));
+        }
+        Ok(docs)
     })();
     rec.value_sources = Some(vs);
     result
 }
 
 /// The documents of a `helm template` result in the order Argo CD applies them: CRDs
-/// (one document each), manifests by install order, then hooks.
-fn helm_docs(
-    crds: &[(String, String)],
-    manifests: &[Manifest],
-    hooks: &[Manifest],
+/// (one document each), manifests by install order, then hooks. With `source_maps`,
+/// each carries its origin (template output or CRD file of the chart at `chart_dir`).
+pub fn helm_docs(
+    out: &TemplateOutput,
+    chart_dir: &str,
     skip_tests: bool,
+    source_maps: bool,
 ) -> Vec<Doc> {
     let mut docs = Vec::new();
-    for (name, data) in crds {
-        for d in split_manifests(data) {
+    for (name, data) in &out.crds {
+        let map = source_maps.then(|| Arc::new(SourceMap::for_file(name, data)));
+        for (offset, d) in split_manifests_at(data) {
             let text = d.trim().to_string();
             let obj = kiln_helm::yaml::parse_document(&text)
                 .ok()
@@ -666,10 +721,15 @@ fn helm_docs(
                 text,
                 obj,
                 hook: false,
+                origin: map.as_ref().map(|m| DocOrigin {
+                    map: m.clone(),
+                    offset,
+                    chart_dir: chart_dir.to_string(),
+                }),
             });
         }
     }
-    for (list, hook) in [(manifests, false), (hooks, true)] {
+    for (list, hook) in [(&out.manifests, false), (&out.hooks, true)] {
         for m in list {
             if skip_tests && m.path.contains("/tests/") {
                 continue;
@@ -679,6 +739,11 @@ fn helm_docs(
                 text: m.content.trim().to_string(),
                 obj: m.object.as_map().is_some().then(|| m.object.clone()),
                 hook,
+                origin: out.source_maps.get(&m.path).map(|map| DocOrigin {
+                    map: map.clone(),
+                    offset: m.offset,
+                    chart_dir: chart_dir.to_string(),
+                }),
             });
         }
     }

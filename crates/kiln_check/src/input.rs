@@ -21,8 +21,9 @@ pub struct Origin {
     pub line_starts: Arc<Vec<usize>>,
     /// The template output's source map.
     pub map: Arc<SourceMap>,
-    /// Repository-relative directory of the chart (template names start with the chart
-    /// name, the files live in this directory).
+    /// Repository-relative directory of the chart (`.` at the root): template names
+    /// start with the chart name, the files live in this directory. Empty when the map's
+    /// file names are repository-relative paths already (directory sources).
     pub chart_dir: String,
 }
 
@@ -92,10 +93,10 @@ impl Object {
         let (file, loc) = origin.map.locate(out_offset)?;
         // `chart/templates/x.yaml` → `<chart_dir>/templates/x.yaml`.
         let rel = file.split_once('/').map_or(file.as_str(), |(_, r)| r);
-        let path = if origin.chart_dir.is_empty() || origin.chart_dir == "." {
-            rel.to_string()
-        } else {
-            format!("{}/{rel}", origin.chart_dir)
+        let path = match origin.chart_dir.as_str() {
+            "" => file,
+            "." => rel.to_string(),
+            dir => format!("{dir}/{rel}"),
         };
         Some(Span::new(path, loc.line, loc.col + 1))
     }

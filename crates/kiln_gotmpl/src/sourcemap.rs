@@ -26,6 +26,25 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// The map of a file copied to the output unchanged (a CRD file, a plain manifest):
+    /// output offsets are offsets in the file `name`.
+    pub fn for_file(name: &str, text: &str) -> SourceMap {
+        let src = Arc::new(Source {
+            name: name.into(),
+            text: Arc::from(text),
+        });
+        SourceMap {
+            entries: vec![(
+                0,
+                src,
+                Origin::Text {
+                    src_offset: 0,
+                    len: text.len(),
+                },
+            )],
+        }
+    }
+
     pub(crate) fn text(
         &mut self,
         out_offset: usize,
@@ -40,6 +59,19 @@ impl SourceMap {
     pub(crate) fn action(&mut self, out_offset: usize, src: &Arc<Source>, src_offset: usize) {
         self.entries
             .push((out_offset, src.clone(), Origin::Action { src_offset }));
+    }
+
+    /// Adjusts the map after `len` output bytes at `start` were deleted from the output
+    /// (Helm strips `<no value>` from rendered templates): later offsets move back, and
+    /// stretches that began inside the deleted bytes now begin at `start`.
+    pub fn remove_output(&mut self, start: usize, len: usize) {
+        for (o, _, _) in &mut self.entries {
+            if *o >= start + len {
+                *o -= len;
+            } else if *o > start {
+                *o = start;
+            }
+        }
     }
 
     /// The source (its name, e.g. `chart/templates/x.yaml`) and location that produced

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use kiln_gotmpl::{Map, MapRef, MapType, MissingKey, Options, Str, TemplateSet, Value};
+use kiln_gotmpl::{Map, MapRef, MapType, MissingKey, Options, SourceMap, Str, TemplateSet, Value};
 
 use crate::caps::Capabilities;
 use crate::chart::Chart;
@@ -227,6 +227,20 @@ pub(crate) fn render_view(
     view: &ChartView,
     top: &Map,
 ) -> Result<BTreeMap<String, String>, HelmError> {
+    render_view_mapped(view, top, false).map(|(out, _)| out)
+}
+
+/// Each template's output, and (when `mapped`) a source map from offsets in that output
+/// to template lines.
+pub type MappedOutput = (BTreeMap<String, String>, BTreeMap<String, Arc<SourceMap>>);
+
+/// [`render_view`], also recording source maps when `mapped` (slightly slower).
+pub(crate) fn render_view_mapped(
+    view: &ChartView,
+    top: &Map,
+    mapped: bool,
+) -> Result<MappedOutput, HelmError> {
+    let mut maps = BTreeMap::new();
     let mut tpls = BTreeMap::new();
     collect(view, top, true, None, &mut tpls);
     let mut keys: Vec<&String> = tpls.keys().collect();
@@ -271,13 +285,30 @@ pub(crate) fn render_view(
             Value::Map(MapRef::new(tmpl), MapType::Named(VALUES_TYPE)),
         );
         let data = Value::Map(r.vals.clone(), MapType::Named(VALUES_TYPE));
-        match set.execute_with(name, &data, Some(&mut state)) {
-            Ok(out) => {
-                let out = if out.contains("<no value>") {
-                    out.replace("<no value>", "")
+        let result = if mapped {
+            set.execute_mapped(name, &data, Some(&mut state))
+                .map(|(out, map)| (out, Some(map)))
+        } else {
+            set.execute_with(name, &data, Some(&mut state))
+                .map(|out| (out, None))
+        };
+        match result {
+            Ok((out, mut map)) => {
+                const NO_VALUE: &str = "<no value>";
+                let out = if out.contains(NO_VALUE) {
+                    if let Some(map) = &mut map {
+                        let at: Vec<usize> = out.match_indices(NO_VALUE).map(|(i, _)| i).collect();
+                        for i in at.into_iter().rev() {
+                            map.remove_output(i, NO_VALUE.len());
+                        }
+                    }
+                    out.replace(NO_VALUE, "")
                 } else {
                     out
                 };
+                if let Some(map) = map {
+                    maps.insert((*name).clone(), Arc::new(map));
+                }
                 rendered.insert((*name).clone(), out);
             }
             Err(e) => {
@@ -299,5 +330,5 @@ pub(crate) fn render_view(
             }
         }
     }
-    Ok(rendered)
+    Ok((rendered, maps))
 }

@@ -73,6 +73,8 @@ pub struct Manifest {
     pub path: String,
     /// The document text, as Helm keeps it (leading whitespace trimmed).
     pub content: String,
+    /// Byte offset of `content` in the template's output (for source maps).
+    pub offset: usize,
     /// `kind`, or empty.
     pub kind: String,
     /// The parsed document (`Nil` when it is empty or only comments).
@@ -86,7 +88,17 @@ fn is_go_space(c: char) -> bool {
 /// Helm's `SplitManifests`: documents separated by `---` lines (the regex
 /// `(?:^|\s*\n)---\s*`), leading whitespace trimmed, blank documents dropped.
 pub fn split_manifests(text: &str) -> Vec<String> {
-    let text = text.trim_start_matches(is_go_space);
+    split_manifests_at(text)
+        .into_iter()
+        .map(|(_, d)| d.to_string())
+        .collect()
+}
+
+/// [`split_manifests`] with each document's byte offset in `text` (where its first
+/// non-whitespace character is), to map documents back to template output.
+pub fn split_manifests_at(text: &str) -> Vec<(usize, &str)> {
+    let base = text.len() - text.trim_start_matches(is_go_space).len();
+    let text = &text[base..];
     let mut docs = Vec::new();
     let mut pieces = Vec::new();
     // Find separators: `---` at the very start, or preceded by (whitespace and) a newline.
@@ -115,7 +127,7 @@ pub fn split_manifests(text: &str) -> Vec<String> {
                 while e < bytes.len() && (bytes[e] as char).is_ascii_whitespace() {
                     e += 1;
                 }
-                pieces.push(&text[last..s]);
+                pieces.push((last, &text[last..s]));
                 last = e;
                 i = e;
                 continue;
@@ -123,12 +135,13 @@ pub fn split_manifests(text: &str) -> Vec<String> {
         }
         i += 1;
     }
-    pieces.push(&text[last..]);
-    for d in pieces {
+    pieces.push((last, &text[last..]));
+    for (at, d) in pieces {
         if d.trim().is_empty() {
             continue;
         }
-        docs.push(d.trim_start_matches(is_go_space).to_string());
+        let doc = d.trim_start_matches(is_go_space);
+        docs.push((base + at + (d.len() - doc.len()), doc));
     }
     docs
 }
@@ -174,15 +187,15 @@ pub fn sort_manifests(
         if base.starts_with('_') || content.trim().is_empty() {
             continue;
         }
-        for doc in split_manifests(content) {
-            let object = crate::yaml::parse_document(&doc).map_err(|(msg, line)| HelmError {
+        for (offset, doc) in split_manifests_at(content) {
+            let object = crate::yaml::parse_document(doc).map_err(|(msg, line)| HelmError {
                 kind: ErrorKind::Manifest,
                 message: format!("YAML parse error on {path}: {msg}"),
                 file: Some(path.clone()),
                 line,
                 col: None,
             })?;
-            let head = SimpleHead::read(&object, &doc).map_err(|msg| HelmError {
+            let head = SimpleHead::read(&object, doc).map_err(|msg| HelmError {
                 kind: ErrorKind::Manifest,
                 message: format!("YAML parse error on {path}: {msg}"),
                 file: Some(path.clone()),
@@ -191,7 +204,8 @@ pub fn sort_manifests(
             })?;
             let m = Manifest {
                 path: path.clone(),
-                content: doc,
+                content: doc.to_string(),
+                offset,
                 kind: head.kind.clone(),
                 object,
             };
@@ -403,6 +417,25 @@ pub fn template_stream(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_offsets_point_at_each_document() {
+        for text in [
+            "\n\n  a: 1\n---\nb: 2\n  \n---  \n\n c: 3\n",
+            "---\na: 1",
+            "a: 1\n---\n---\n\t\nb: 2\n---",
+            "",
+        ] {
+            let docs = split_manifests_at(text);
+            assert_eq!(
+                docs.iter().map(|(_, d)| d.to_string()).collect::<Vec<_>>(),
+                split_manifests(text)
+            );
+            for (at, d) in docs {
+                assert_eq!(&text[at..at + d.len()], d, "{text:?}");
+            }
+        }
+    }
 
     #[test]
     fn split() {

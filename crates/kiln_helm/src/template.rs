@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use kiln_gotmpl::Map;
+use kiln_gotmpl::{Map, SourceMap, Value};
 
 use crate::chart::Chart;
 use crate::deps::is_compatible_range;
-use crate::engine::{prepare_values, process, render_view, RenderOptions};
+use crate::engine::{prepare_values, process, render_view_mapped, RenderOptions};
 use crate::error::{ErrorKind, HelmError};
 use crate::manifest::{sort_manifests, template_stream, Manifest};
 use crate::values::ChartView;
@@ -19,6 +19,8 @@ pub struct TemplateOptions {
     pub render: RenderOptions,
     /// Prepend the chart's (and subcharts') `crds/` files (`--include-crds`).
     pub include_crds: bool,
+    /// Record [`TemplateOutput::source_maps`] (for diagnostics; slightly slower).
+    pub source_maps: bool,
 }
 
 /// What `helm template` produces.
@@ -36,6 +38,11 @@ pub struct TemplateOutput {
     pub notes: String,
     /// The text `helm template` prints.
     pub stream: String,
+    /// When [`TemplateOptions::source_maps`]: for each template in `rendered`, offsets of
+    /// its output → template lines ([`Manifest::offset`] locates a document in it).
+    pub source_maps: BTreeMap<String, Arc<SourceMap>>,
+    /// The coalesced values the templates saw (`.Values` of the top chart).
+    pub values: Value,
 }
 
 /// Helm's `CheckDependencies`: every dependency declared in Chart.yaml must be present
@@ -139,7 +146,8 @@ pub fn template(
             ),
         ));
     }
-    let rendered = render_view(&view, &top)?;
+    let values = top.get("Values").cloned().unwrap_or(Value::Nil);
+    let (rendered, source_maps) = render_view_mapped(&view, &top, opts.source_maps)?;
     let top_notes = format!("{}/templates/NOTES.txt", chart.name());
     let mut notes = String::new();
     let mut files = BTreeMap::new();
@@ -165,5 +173,7 @@ pub fn template(
         manifests,
         notes,
         stream,
+        source_maps,
+        values,
     })
 }

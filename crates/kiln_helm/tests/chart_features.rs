@@ -680,6 +680,7 @@ fn parse_args(args: &[&str], chart_dir: &Path) -> Result<(ValueOptions, Template
         TemplateOptions {
             render,
             include_crds,
+            ..Default::default()
         },
     ))
 }
