@@ -158,6 +158,11 @@ pub struct Chart {
     pub files: Vec<File>,
     /// Subcharts found under `charts/`, sorted by directory or archive name.
     pub dependencies: Vec<Arc<Chart>>,
+    /// The chart's templates (with its subcharts'), parsed once and shared by every
+    /// render of this chart (see [`crate::engine`]).
+    pub(crate) parsed: crate::engine::ParseCache,
+    /// `schema` compiled on first use (see [`crate::schema`]).
+    pub(crate) schema_cache: crate::schema::SchemaCache,
 }
 
 impl Chart {

@@ -50,11 +50,126 @@ impl Default for RenderOptions {
     }
 }
 
-/// One template to execute: its name, the scoped values it runs with, and its base path.
+/// One template to execute: its text, the scoped values it runs with, and its base path.
 struct Renderable {
-    source: Arc<str>,
+    data: Arc<[u8]>,
     vals: MapRef,
     base_path: String,
+}
+
+/// How many parsed template sets a chart keeps (one per distinct set of enabled
+/// subcharts and aliases; one in practice).
+const PARSE_CACHE_ENTRIES: usize = 8;
+
+/// The templates of a chart tree parsed into one [`TemplateSet`] (or Helm's parse
+/// error), for one list of `(template name, text)` in parse order.
+struct ParsedTemplates {
+    /// The templates parsed, in parse order. Holding the texts keeps their allocations
+    /// alive, so pointer equality below means the very same text.
+    key: Vec<(String, Arc<[u8]>)>,
+    result: Result<TemplateSet, HelmError>,
+}
+
+impl ParsedTemplates {
+    fn matches(&self, names: &[&String], tpls: &BTreeMap<String, Renderable>) -> bool {
+        self.key.len() == names.len()
+            && self.key.iter().zip(names).all(|((kn, kd), n)| {
+                kn == *n && tpls.get(*n).is_some_and(|r| Arc::ptr_eq(kd, &r.data))
+            })
+    }
+}
+
+/// Parsed templates of a chart (see [`Chart`]): Helm parses every template on every
+/// render; kiln parses a chart's templates once and shares the resulting set, which
+/// execution never changes, between all renders of the chart (every release, cluster
+/// and thread). Entries are keyed by the exact list of template names and texts parsed,
+/// so a render sees the same set Helm would build.
+#[derive(Default)]
+pub struct ParseCache(std::sync::Mutex<Vec<Arc<ParsedTemplates>>>);
+
+impl Clone for ParseCache {
+    /// A clone of a chart may be changed, so it starts with an empty cache.
+    fn clone(&self) -> Self {
+        ParseCache::default()
+    }
+}
+
+impl std::fmt::Debug for ParseCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0.lock().map(|v| v.len()).unwrap_or(0);
+        write!(f, "ParseCache({n} entries)")
+    }
+}
+
+impl ParseCache {
+    fn get(
+        &self,
+        names: &[&String],
+        tpls: &BTreeMap<String, Renderable>,
+    ) -> Option<Arc<ParsedTemplates>> {
+        let entries = self.0.lock().ok()?;
+        entries.iter().find(|e| e.matches(names, tpls)).cloned()
+    }
+
+    fn put(&self, entry: Arc<ParsedTemplates>) {
+        if let Ok(mut entries) = self.0.lock() {
+            if entries.len() < PARSE_CACHE_ENTRIES {
+                entries.push(entry);
+            }
+        }
+    }
+}
+
+/// Parses the templates `names` (in parse order) into one set, as Helm's engine does.
+fn parse_templates(
+    names: &[&String],
+    tpls: &BTreeMap<String, Renderable>,
+) -> Result<TemplateSet, HelmError> {
+    let mut set = TemplateSet::new(
+        "gotpl",
+        &helm_func_map(),
+        Options {
+            missing_key: MissingKey::Zero,
+        },
+    );
+    set.set_type_methods(Arc::new(crate::values::ValuesMethods));
+    for name in names {
+        let r = &tpls[*name];
+        let source = String::from_utf8_lossy(&r.data);
+        if let Err(e) = set.parse(name, &source) {
+            let line_start = source[..e.offset.min(source.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            return Err(HelmError {
+                kind: ErrorKind::Parse,
+                message: cleanup_parse_error(name, &e.go_text()),
+                file: Some(e.name.clone()),
+                line: Some(e.line),
+                col: Some(e.offset.saturating_sub(line_start)),
+            });
+        }
+    }
+    Ok(set)
+}
+
+/// The parsed set for `names`, from `chart`'s cache or parsed now (and cached).
+fn parsed_templates(
+    chart: &Chart,
+    names: &[&String],
+    tpls: &BTreeMap<String, Renderable>,
+) -> Arc<ParsedTemplates> {
+    if let Some(hit) = chart.parsed.get(names, tpls) {
+        return hit;
+    }
+    let entry = Arc::new(ParsedTemplates {
+        key: names
+            .iter()
+            .map(|n| ((*n).clone(), tpls[*n].data.clone()))
+            .collect(),
+        result: parse_templates(names, tpls),
+    });
+    chart.parsed.put(entry.clone());
+    entry
 }
 
 /// Renders `chart` with user-supplied values (already merged from value files and
@@ -201,7 +316,7 @@ fn collect(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
-                source: Arc::from(t.text()),
+                data: t.data.clone(),
                 vals: next.clone(),
                 base_path: base_path.clone(),
             },
@@ -246,29 +361,8 @@ pub(crate) fn render_view_mapped(
     let mut keys: Vec<&String> = tpls.keys().collect();
     sort_templates(&mut keys);
 
-    let mut set = TemplateSet::new(
-        "gotpl",
-        &helm_func_map(),
-        Options {
-            missing_key: MissingKey::Zero,
-        },
-    );
-    set.set_type_methods(Arc::new(crate::values::ValuesMethods));
-    for name in &keys {
-        let r = &tpls[*name];
-        if let Err(e) = set.parse(name, &r.source) {
-            let line_start = r.source[..e.offset.min(r.source.len())]
-                .rfind('\n')
-                .map_or(0, |i| i + 1);
-            return Err(HelmError {
-                kind: ErrorKind::Parse,
-                message: cleanup_parse_error(name, &e.go_text()),
-                file: Some(e.name.clone()),
-                line: Some(e.line),
-                col: Some(e.offset.saturating_sub(line_start)),
-            });
-        }
-    }
+    let parsed = parsed_templates(&view.chart, &keys, &tpls);
+    let set = parsed.result.as_ref().map_err(Clone::clone)?;
 
     let mut state = RenderState::default();
     let mut rendered = BTreeMap::new();

@@ -37,6 +37,7 @@
 //! `contentEncoding`/`contentMediaType` are annotations there and here.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use kiln_gotmpl::{ListType, Map, MapType, Value};
 
@@ -68,7 +69,7 @@ pub fn validate(view: &ChartView, vals: &Map) -> Result<(), HelmError> {
 fn validate_chart(view: &ChartView, vals: &Map) -> Option<String> {
     let mut sb = String::new();
     if let Some(schema) = &view.chart.schema {
-        if let Err(e) = validate_single(vals, schema) {
+        if let Err(e) = validate_cached(vals, schema, &view.chart.schema_cache) {
             sb.push_str(&view.name);
             sb.push_str(":\n");
             sb.push_str(&e);
@@ -118,10 +119,70 @@ pub fn validate_single(values: &Map, schema_json: &[u8]) -> Result<(), String> {
     })
 }
 
+/// [`validate_single`] with the schema compiled once per chart: `cache` holds the
+/// compiled form of `schema_json` (or its error) for every later render.
+fn validate_cached(
+    values: &Map,
+    schema_json: &Arc<[u8]>,
+    cache: &SchemaCache,
+) -> Result<(), String> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("kiln-schema".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || {
+                let compiled = match cache.0.get() {
+                    Some((bytes, c)) if Arc::ptr_eq(bytes, schema_json) => c.clone(),
+                    Some(_) => compile_schema(schema_json).map(Arc::new),
+                    None => {
+                        let c = compile_schema(schema_json).map(Arc::new);
+                        let _ = cache.0.set((schema_json.clone(), c.clone()));
+                        c
+                    }
+                };
+                validate_compiled(values, &*compiled?)
+            })
+            .map_err(|e| format!("kiln: cannot start schema validation: {e}"))?
+            .join()
+            .unwrap_or_else(|_| Err("unable to validate schema: internal error".into()))
+    })
+}
+
+/// A chart's `values.schema.json` compiled on first use and shared by every later
+/// validation of the chart's values (the schema bytes are kept to check it is the same
+/// schema).
+#[derive(Default)]
+pub struct SchemaCache(OnceLock<SchemaEntry>);
+
+type SchemaEntry = (Arc<[u8]>, Result<Arc<Compiled>, String>);
+
+impl Clone for SchemaCache {
+    /// A clone of a chart may be changed, so it starts with an empty cache.
+    fn clone(&self) -> Self {
+        SchemaCache::default()
+    }
+}
+
+impl std::fmt::Debug for SchemaCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = if self.0.get().is_some() {
+            "compiled"
+        } else {
+            "empty"
+        };
+        write!(f, "SchemaCache({state})")
+    }
+}
+
 /// Stack for the validation thread (reserved, not committed, until used).
 const STACK_SIZE: usize = 256 << 20;
 
 fn validate_single_here(values: &Map, schema_json: &[u8]) -> Result<(), String> {
+    validate_compiled(values, &compile_schema(schema_json)?)
+}
+
+/// Parses and compiles a schema document (errors as the library words them).
+fn compile_schema(schema_json: &[u8]) -> Result<Compiled, String> {
     let doc = parse_json(schema_json)?;
     if !is_schema_value(&doc) {
         // The one meta-schema check kiln makes: a schema is an object or a boolean.
@@ -132,7 +193,11 @@ fn validate_single_here(values: &Map, schema_json: &[u8]) -> Result<(), String> 
             type_name(doc.json_type())
         ));
     }
-    let compiled = Compiler::compile(&doc)?;
+    Compiler::compile(&doc)
+}
+
+/// Validates `values` against a compiled schema (Helm's report on failure).
+fn validate_compiled(values: &Map, compiled: &Compiled) -> Result<(), String> {
     let inst = J::from_map(values);
     match compiled.validate_root(&inst) {
         Ok(()) => Ok(()),
@@ -2003,7 +2068,7 @@ impl<'d> Compiler<'d> {
     }
 }
 
-struct Compiled {
+pub(crate) struct Compiled {
     schemas: Vec<Schema>,
 }
 

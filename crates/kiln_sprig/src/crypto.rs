@@ -30,6 +30,7 @@ use kiln_gotmpl::{FuncMap, GoError, IntType, Ty, UintType, Value};
 mod b64;
 mod der;
 mod keys;
+mod prime;
 mod x509;
 
 use keys::{generate_rsa, parse_private_key_pem};

@@ -24,9 +24,7 @@ const OID_P256: &[u64] = &[1, 2, 840, 10045, 3, 1, 7];
 
 /// Generates an RSA key of `bits` bits.
 pub(crate) fn generate_rsa(bits: usize) -> Result<PrivateKey, String> {
-    rsa::RsaPrivateKey::new(&mut OsRng, bits)
-        .map(|k| PrivateKey::Rsa(Box::new(k)))
-        .map_err(|e| e.to_string())
+    super::prime::generate_rsa_key(bits).map(|k| PrivateKey::Rsa(Box::new(k)))
 }
 
 /// `genPrivateKey`'s generation step for `typ` (`""`/`rsa`: RSA 4096, `dsa`: DSA
