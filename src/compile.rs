@@ -1,15 +1,16 @@
 //! `kiln compile`: which clusters to build (from flags or `kiln.toml`), building them in
 //! parallel, and writing the rendered tree.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use kiln_argocd::appset::{ClusterSecret, GitFileGlobbing};
 use kiln_argocd::generators::context::SECRET_TYPE_LABEL;
-use kiln_argocd::{ClusterFacts, ClusterResult, Repo, Status};
+use kiln_argocd::{ClusterFacts, ClusterResult, DiskTree, FileTree, GitTree, Repo, Status};
 use kiln_gotmpl::Value;
 use rayon::prelude::*;
 
-use crate::config::{ClusterConfig, Config};
+use crate::config::{ClusterConfig, Config, CONFIG_FILE};
 
 /// Kubernetes version used when neither flags nor `kiln.toml` give one: Helm v4.2.3's
 /// default (`.Capabilities.KubeVersion` of `helm template`).
@@ -32,6 +33,10 @@ pub struct CompileRequest {
     /// Match `git.files[].path` with Argo CD's new (doublestar) globbing (also
     /// `new-git-file-globbing` in `kiln.toml`).
     pub new_git_file_globbing: bool,
+    /// Read everything (`kiln.toml`, roots, charts, values, the git generators' files)
+    /// from this revision of the Git repository at or above `repo` instead of the
+    /// working tree (`--revision`; no checkout).
+    pub revision: Option<String>,
 }
 
 /// A usage or input problem (exit code 2).
@@ -60,7 +65,22 @@ pub fn plan(req: &CompileRequest) -> Result<(Repo, Vec<ClusterPlan>, Option<Conf
             req.repo.display()
         )));
     }
-    let config = Config::load(&req.repo)?;
+    let root_dir = req
+        .repo
+        .canonicalize()
+        .map_err(|e| InputError::Other(format!("{}: {e}", req.repo.display())))?;
+    let files: Arc<dyn FileTree> = match &req.revision {
+        None => Arc::new(DiskTree::new(&root_dir)),
+        Some(rev) => {
+            Arc::new(GitTree::open(&root_dir, rev).map_err(|e| InputError::Other(e.to_string()))?)
+        }
+    };
+    // How a repository file is named in messages: `REV:path` for a revision.
+    let shown = |rel: &str| match &req.revision {
+        Some(rev) => PathBuf::from(format!("{rev}:{rel}")),
+        None => req.repo.join(rel),
+    };
+    let config = Config::load_from(&*files, &shown(CONFIG_FILE))?;
     let mut urls: Vec<String> = config
         .as_ref()
         .map(|c| c.repo_urls.clone())
@@ -70,7 +90,16 @@ pub fn plan(req: &CompileRequest) -> Result<(Repo, Vec<ClusterPlan>, Option<Conf
     let mut plans = Vec::new();
     if !req.roots.is_empty() {
         for path in &req.roots {
-            let root = read_root(path)?;
+            let root = match &req.revision {
+                None => read_root(path)?,
+                Some(_) => {
+                    let rel = repo_relative(&root_dir, path).ok_or_else(|| InputError::Root {
+                        path: path.clone(),
+                        message: "not inside the repository (with --revision, root files are read from the revision)".into(),
+                    })?;
+                    read_root_in(&*files, &rel, &shown(&rel))?
+                }
+            };
             let name = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -108,7 +137,7 @@ pub fn plan(req: &CompileRequest) -> Result<(Repo, Vec<ClusterPlan>, Option<Conf
             }
             let mut roots = Vec::new();
             for r in &c.roots {
-                roots.push(read_root(&req.repo.join(r))?);
+                roots.push(read_root_in(&*files, r, &shown(r))?);
             }
             let mut apis = c.api_versions.clone();
             apis.extend(split_api_versions(&req.api_versions));
@@ -154,8 +183,7 @@ pub fn plan(req: &CompileRequest) -> Result<(Repo, Vec<ClusterPlan>, Option<Conf
         }
     }
     let name = config.as_ref().and_then(|c| c.name.clone());
-    let repo = Repo::new(&req.repo, &urls, name)
-        .map_err(|e| InputError::Other(format!("{}: {e}", req.repo.display())))?;
+    let repo = Repo::with_files(&root_dir, files, req.revision.clone(), &urls, name);
     Ok((repo, plans, config))
 }
 
@@ -210,14 +238,64 @@ fn root_repo_urls(root: &Value) -> Vec<String> {
     out
 }
 
-/// Reads a root Application file: exactly one `Application` document.
+/// `path` (relative to the current directory) as a path relative to the repository
+/// root `root` (absolute, symlink-free); `None` when it is outside. The file need not
+/// exist on disk (it may exist only in a revision).
+fn repo_relative(root: &Path, path: &Path) -> Option<String> {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(path)
+    };
+    // Canonicalize the longest existing ancestor; the rest is taken lexically.
+    let mut base = abs.as_path();
+    let mut rest = Vec::new();
+    let base = loop {
+        if let Ok(c) = base.canonicalize() {
+            break c;
+        }
+        rest.push(base.file_name()?.to_os_string());
+        base = base.parent()?;
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for c in base.strip_prefix(root).ok()?.components() {
+        parts.push(c.as_os_str().to_str()?.to_string());
+    }
+    for r in rest.iter().rev() {
+        match Path::new(r).components().next()? {
+            Component::Normal(s) => parts.push(s.to_str()?.to_string()),
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            _ => {}
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Reads a root Application file on disk: exactly one `Application` document.
 fn read_root(path: &Path) -> Result<Value, InputError> {
     let text = std::fs::read_to_string(path).map_err(|e| InputError::Root {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
+    parse_root(&text, path)
+}
+
+/// Reads the root Application file at repository path `rel` of `files`; `shown` names
+/// it in errors.
+fn read_root_in(files: &dyn FileTree, rel: &str, shown: &Path) -> Result<Value, InputError> {
+    let text = files.read_text(rel).map_err(|e| InputError::Root {
+        path: shown.to_path_buf(),
+        message: e.reason(),
+    })?;
+    parse_root(&text, shown)
+}
+
+/// Parses a root Application file: exactly one `Application` document.
+fn parse_root(text: &str, path: &Path) -> Result<Value, InputError> {
     let mut apps = Vec::new();
-    for doc in kiln_encoding::parse_documents(&text) {
+    for doc in kiln_encoding::parse_documents(text) {
         let doc = doc.map_err(|e| InputError::Root {
             path: path.to_path_buf(),
             message: match e.position {

@@ -34,9 +34,17 @@ pub struct Config {
     /// globbing, as with `applicationsetcontroller.enable.new.git.file.globbing: true`.
     #[serde(default)]
     pub new_git_file_globbing: bool,
+    /// The branch `kiln compile` commits the rendered tree to (as `--branch`).
+    pub branch: Option<String>,
+    /// How the rendered tree is laid out on branches: `single`, `per-cluster` or
+    /// `hydrator` (as `--layout`; default `single`).
+    pub layout: Option<kiln_emit::Layout>,
     /// Clusters by name.
     #[serde(default)]
     pub clusters: BTreeMap<String, ClusterConfig>,
+    /// `[checks]`: rule selection per path, `fail-on`, rule settings (read by
+    /// `kiln_check::CheckConfig`).
+    pub checks: Option<toml::Table>,
 }
 
 /// One cluster of `kiln.toml`: how to compile it and how Argo CD knows it.
@@ -82,19 +90,38 @@ pub enum ConfigError {
 }
 
 impl Config {
-    /// Reads `kiln.toml` from the repository root; `Ok(None)` when there is none.
+    /// Reads `kiln.toml` from the repository root on disk; `Ok(None)` when there is none.
     pub fn load(repo_root: &Path) -> Result<Option<Config>, ConfigError> {
-        let path = repo_root.join(CONFIG_FILE);
-        let text = match std::fs::read_to_string(&path) {
+        Config::load_from(
+            &kiln_argocd::DiskTree::new(repo_root),
+            &repo_root.join(CONFIG_FILE),
+        )
+    }
+
+    /// Reads `kiln.toml` from the root of `files` (the working tree or a Git revision);
+    /// `Ok(None)` when there is none. `shown` names the file in errors.
+    pub fn load_from(
+        files: &dyn kiln_argocd::FileTree,
+        shown: &Path,
+    ) -> Result<Option<Config>, ConfigError> {
+        let text = match files.read_text(CONFIG_FILE) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(ConfigError::Read { path, source }),
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e) => {
+                return Err(ConfigError::Read {
+                    path: shown.to_path_buf(),
+                    source: std::io::Error::other(e.reason()),
+                })
+            }
         };
-        toml::from_str(&text)
-            .map(Some)
-            .map_err(|e| ConfigError::Parse {
-                path,
-                message: e.to_string(),
-            })
+        Config::from_text(&text, shown).map(Some)
+    }
+
+    /// Parses `kiln.toml` text; `path` names the file in errors.
+    pub fn from_text(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
     }
 }

@@ -5,9 +5,12 @@
 //! done by `kiln_argocd` (the Argo CD walk), `kiln_helm` (charts) and `kiln_gotmpl` (the
 //! template engine).
 
+pub mod check_cmd;
+pub mod check_input;
 pub mod compile;
 pub mod config;
 pub mod diagnostic;
+pub mod emit_cmd;
 pub mod graph;
 pub mod report;
 pub mod template_cmd;

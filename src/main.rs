@@ -5,9 +5,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use kiln::check_cmd::{self, CheckRequest};
 use kiln::compile::{self, CompileRequest};
 use kiln::report;
 use kiln::template_cmd::{self, TemplateRequest};
+
+/// mimalloc: rendering allocates many small, short-lived values; it is markedly faster
+/// than the system allocator there (BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// GitOps manifest compiler: renders an Argo CD + Helm monorepo offline, byte-identical
 /// to Helm, and writes the manifests each cluster would run.
@@ -50,6 +56,94 @@ enum Command {
     ///   kiln graph --format dot | dot -Tsvg > fleet.svg
     #[command(verbatim_doc_comment)]
     Graph(GraphArgs),
+    /// Check every cluster: Kubernetes/CRD schemas and the AI domain rules.
+    ///
+    /// Compiles the fleet in memory (nothing is written), checks every rendered object
+    /// and values tree, and reports findings that point at the values key or template
+    /// line that caused them. Charts under charts/ that no cluster deploys are checked
+    /// with their default values. Rules are configured per path in kiln.toml
+    /// ([checks]); a finding is suppressed with a reason (annotation
+    /// `kiln.dev/ignore: "CODE: reason"`, or `# kiln:ignore CODE -- reason` on a values
+    /// key). Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input
+    /// errors.
+    ///
+    /// Examples:
+    ///   kiln check
+    ///   kiln check --format github --fail-on warning
+    ///   kiln check --format sarif > kiln.sarif
+    #[command(verbatim_doc_comment)]
+    Check(CheckArgs),
+    /// Print the documentation of a rule (or list a family's rules).
+    ///
+    /// Examples:
+    ///   kiln explain GPU001
+    ///   kiln explain SEC
+    #[command(verbatim_doc_comment)]
+    Explain(ExplainArgs),
+    /// Show what changes in the rendered manifests between two revisions.
+    ///
+    /// Compiles BASE and HEAD straight from Git objects (no checkout; HEAD defaults to
+    /// the work tree) and prints, per cluster and Application, the objects added,
+    /// removed and changed (by apiVersion, kind, namespace and name) with unified diffs,
+    /// then a summary line. A side may also be a rendered commit written by
+    /// `kiln compile --branch` (read as is) or a rendered directory (./DIR). Exit status:
+    /// 0, or 1 when something changed with --exit-code; 2 on errors.
+    ///
+    /// Examples:
+    ///   kiln diff origin/main
+    ///   kiln diff main HEAD --format markdown > comment.md
+    ///   kiln diff rendered --exit-code          # the rendered branch vs the work tree
+    #[command(verbatim_doc_comment)]
+    Diff(DiffArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct DiffArgs {
+    /// The base: a revision, a rendered commit, or a rendered directory (./DIR).
+    #[arg(value_name = "BASE")]
+    base: String,
+    /// The head, like BASE (default: the work tree).
+    #[arg(value_name = "HEAD")]
+    head: Option<String>,
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Output format.
+    #[arg(long, value_parser = ["text", "markdown", "json"], default_value = "text")]
+    format: String,
+    /// Exit 1 when the rendered manifests differ.
+    #[arg(long)]
+    exit_code: bool,
+}
+
+fn parse_layout(s: &str) -> Result<kiln_emit::Layout, String> {
+    s.parse()
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Output format.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(kiln_check::Format::NAMES), default_value = "human")]
+    format: String,
+    /// Exit 1 when a finding is at or above this severity (default: kiln.toml's
+    /// `fail-on`, else error).
+    #[arg(long, value_parser = ["error", "warning", "info", "none"])]
+    fail_on: Option<String>,
+    /// Also check that this committed rendered tree (a branch/ref, or a directory ./DIR)
+    /// is what the sources give: every differing Application is a KLN006 error.
+    #[arg(long, value_name = "REF|DIR")]
+    rendered: Option<String>,
+    /// Layout of the rendered branch (default: its commit's Kiln-Layout trailer, else
+    /// kiln.toml's `layout`, else single).
+    #[arg(long, value_parser = parse_layout, requires = "rendered")]
+    layout: Option<kiln_emit::Layout>,
+}
+
+#[derive(clap::Args, Debug)]
+struct ExplainArgs {
+    /// A rule code (GPU001) or family (GPU).
+    code: String,
 }
 
 #[derive(clap::Args, Debug)]
@@ -87,6 +181,11 @@ struct TargetArgs {
     /// (`*` stays within one directory, `**` spans directories).
     #[arg(long)]
     new_git_file_globbing: bool,
+    /// Read the repository (roots, kiln.toml, charts, values) from this Git revision
+    /// (a commit, branch, tag, HEAD~2, ...) instead of the working tree: nothing is
+    /// checked out, and the working tree, index and HEAD are not touched.
+    #[arg(long, value_name = "REV")]
+    revision: Option<String>,
 }
 
 impl TargetArgs {
@@ -98,6 +197,7 @@ impl TargetArgs {
             kube_version: self.kube_version.clone(),
             api_versions: self.api_versions.clone(),
             new_git_file_globbing: self.new_git_file_globbing,
+            revision: self.revision.clone(),
         }
     }
 }
@@ -153,8 +253,22 @@ struct CompileArgs {
     #[command(flatten)]
     target: TargetArgs,
     /// Output directory (default: kiln.toml's `output`, else `rendered`, in the repository).
+    /// With a branch, the directory is written only when --out is given.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Also commit the rendered tree to this branch (default: kiln.toml's `branch`),
+    /// built from Git objects: the work tree, the index and HEAD are not touched.
+    #[arg(long, value_name = "NAME")]
+    branch: Option<String>,
+    /// How the branch is laid out: single (NAME), per-cluster (NAME/<cluster>) or
+    /// hydrator (Argo CD Source Hydrator's files; default: kiln.toml's `layout`, else
+    /// single).
+    #[arg(long, value_parser = parse_layout)]
+    layout: Option<kiln_emit::Layout>,
+    /// Commit even when the work tree has uncommitted changes (the commit still names
+    /// HEAD as its source).
+    #[arg(long)]
+    allow_dirty: bool,
 }
 
 fn main() -> ExitCode {
@@ -163,6 +277,64 @@ fn main() -> ExitCode {
         Command::Compile(args) => run_compile(args),
         Command::Template(args) => run_template(args),
         Command::Graph(args) => run_graph(args),
+        Command::Check(args) => run_check(args),
+        Command::Explain(args) => run_explain(args),
+        Command::Diff(args) => run_diff(args),
+    }
+}
+
+fn run_diff(args: DiffArgs) -> ExitCode {
+    let req = kiln::emit_cmd::DiffRequest {
+        target: args.target.request(),
+        base: args.base,
+        head: args.head,
+        format: args.format.parse().unwrap_or(kiln_emit::Format::Text),
+    };
+    match kiln::emit_cmd::run_diff(&req) {
+        Ok((text, diff)) => {
+            print!("{text}");
+            ExitCode::from(u8::from(args.exit_code && diff.has_changes()))
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    let req = CheckRequest {
+        target: args.target.request(),
+        format: kiln_check::Format::parse(&args.format).unwrap_or(kiln_check::Format::Human),
+        fail_on: args.fail_on.as_deref().map(kiln_check::Severity::parse),
+        rendered: args.rendered,
+        layout: args.layout,
+    };
+    match check_cmd::run(&req) {
+        Ok(out) => {
+            print!("{}", out.report);
+            ExitCode::from(out.code)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_explain(args: ExplainArgs) -> ExitCode {
+    match kiln_check::explain(&args.code) {
+        Some(page) => {
+            print!("{page}");
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!(
+                "error: unknown rule code or family {:?} (`kiln explain KLN` lists kiln's own codes)",
+                args.code
+            );
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -232,6 +404,9 @@ fn run_compile(args: CompileArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let branch =
+        kiln::emit_cmd::branch_target(args.branch.as_deref(), args.layout, config.as_ref());
+    let explicit_out = args.out.is_some();
     let out = args.out.unwrap_or_else(|| {
         req.repo.join(
             config
@@ -242,6 +417,27 @@ fn run_compile(args: CompileArgs) -> ExitCode {
     });
     let results = compile::compile(&repo, &plans);
     report::print_errors(&results);
+    if let Some((name, layout)) = &branch {
+        let written = kiln::emit_cmd::write_branch(
+            &req,
+            config.as_ref(),
+            &results,
+            name,
+            *layout,
+            Some(&out),
+            args.allow_dirty,
+        );
+        match written {
+            Ok(outcomes) => print!("{}", kiln::emit_cmd::outcome_lines(&outcomes)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(if compile::all_ok(&results) { 2 } else { 1 });
+            }
+        }
+        if !explicit_out {
+            return ExitCode::SUCCESS;
+        }
+    }
     if let Err(e) = compile::write_tree(&out, &results) {
         eprintln!("error: cannot write {}: {e}", out.display());
         return ExitCode::from(2);

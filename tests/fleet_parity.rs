@@ -42,6 +42,13 @@ const MONOREPOS: &[Monorepo] = &[
         roots: &["prod.yaml", "staging.yaml"],
         repo_urls: &[],
     },
+    // A chart at the repository root (`path: .`).
+    Monorepo {
+        dir: "rootchart",
+        in_repo: true,
+        roots: &["root.yaml"],
+        repo_urls: &[],
+    },
 ];
 
 fn args_for(m: &Monorepo, base: &Path, out: &Path) -> Vec<String> {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use kiln_gotmpl::{SourceMap, Value};
 use kiln_helm::glob::Glob;
 
+use crate::files::{join, EntryKind};
 use crate::repo::Repo;
 use crate::source::{Doc, DocOrigin};
 use crate::tree;
@@ -62,8 +63,9 @@ pub fn render(
                 "jsonnet file {rel} is not supported by kiln (it is reported, not rendered)"
             ));
         }
-        let text = std::fs::read_to_string(repo.path(&source))
-            .map_err(|e| format!("failed to read {source}: {e}"))?;
+        let text = repo
+            .read_text(&source)
+            .map_err(|e| format!("failed to read {e}"))?;
         if text.contains(SKIP_MARKER) {
             continue;
         }
@@ -83,6 +85,7 @@ pub fn render(
                     text: kiln_encoding::to_yaml(&o),
                     obj: Some(o),
                     hook: false,
+                    source_index: 0,
                     origin: None,
                 });
             }
@@ -99,6 +102,7 @@ pub fn render(
                     text: piece,
                     obj: Some(value),
                     hook: false,
+                    source_index: 0,
                     origin: map.as_ref().map(|m| DocOrigin {
                         map: m.clone(),
                         offset,
@@ -121,33 +125,14 @@ fn collect(
     recurse: bool,
     out: &mut Vec<String>,
 ) -> Result<(), String> {
-    let dir = if rel.is_empty() {
-        repo.path(app_dir)
-    } else {
-        repo.path(&format!("{app_dir}/{rel}"))
-    };
-    let mut entries: Vec<_> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(Result::ok)
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
+    let entries = repo.list(&join(app_dir, rel)).map_err(|e| e.to_string())?;
     for e in entries {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let child = if rel.is_empty() {
-            name.clone()
-        } else {
-            format!("{rel}/{name}")
-        };
-        // Never follow symlinks out of the repository.
-        let Ok(meta) = std::fs::symlink_metadata(e.path()) else {
-            continue;
-        };
-        if meta.is_dir() {
-            if recurse {
-                collect(repo, app_dir, &child, recurse, out)?;
-            }
-        } else if meta.is_file() {
-            out.push(child);
+        let child = join(rel, &e.name);
+        // Symlinks are not followed (none can lead out of the repository).
+        match e.kind {
+            EntryKind::Dir if recurse => collect(repo, app_dir, &child, recurse, out)?,
+            EntryKind::File => out.push(child),
+            _ => {}
         }
     }
     Ok(())

@@ -1,5 +1,6 @@
-//! The monorepo: where it is, which repoURLs mean "this repository", and a cache of
-//! loaded charts shared by every cluster and Application that renders them.
+//! The monorepo: where it is, which repoURLs mean "this repository", its files (the
+//! working tree or a Git revision, behind one [`FileTree`]), and a cache of loaded
+//! charts shared by every cluster and Application that renders them.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -8,6 +9,9 @@ use std::sync::{Arc, Mutex};
 use kiln_helm::chart::Chart;
 use kiln_helm::loader::{self, LoadError};
 
+use crate::files::{
+    join, ChartDir, DirEntry, DiskTree, FileError, FileTree, GitTree, RevisionError,
+};
 use crate::generators::worktree::WorkTree;
 
 /// Normalizes a repoURL for comparison, as the reference implementation does:
@@ -43,40 +47,136 @@ pub fn normalize_repo_url(url: &str) -> String {
 }
 
 /// The monorepo being compiled.
+///
+/// Every read goes through its [`FileTree`]: the working tree on disk ([`Repo::new`]) or
+/// the objects of one Git revision ([`Repo::at_revision`]: no checkout, the working
+/// tree, index and `HEAD` untouched). Paths are repository-relative and `/`-separated;
+/// symlinks are followed inside the repository only.
 pub struct Repo {
     root: PathBuf,
     name: String,
     aliases: HashSet<String>,
-    charts: Mutex<HashMap<PathBuf, Result<Arc<Chart>, LoadError>>>,
+    files: Arc<dyn FileTree>,
+    revision: Option<String>,
+    charts: Mutex<HashMap<String, Result<Arc<Chart>, LoadError>>>,
     /// The files the ApplicationSet `git` generators list (walked once, on first use).
     tree: WorkTree,
 }
 
+/// The directory's name, the default repository name.
+fn dir_name(root: &Path) -> String {
+    root.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 impl Repo {
-    /// A monorepo at `root` (made absolute) known under the given repoURLs.
+    /// The working tree at `root` (made absolute) known under the given repoURLs;
+    /// `name` defaults to the directory's name. Errors when `root` does not exist.
     pub fn new(root: &Path, repo_urls: &[String], name: Option<String>) -> std::io::Result<Repo> {
         let root = root.canonicalize()?;
-        let name = name.unwrap_or_else(|| {
-            root.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        });
-        Ok(Repo {
-            name,
-            aliases: repo_urls.iter().map(|u| normalize_repo_url(u)).collect(),
-            charts: Mutex::new(HashMap::new()),
-            tree: WorkTree::new(&root),
-            root,
-        })
+        let files: Arc<dyn FileTree> = Arc::new(DiskTree::new(&root));
+        Ok(Repo::with_files(&root, files, None, repo_urls, name))
     }
 
-    /// The repository's files as the ApplicationSet `git` generators see them (the
-    /// working tree, walked once per `Repo` and shared by every cluster).
+    /// Revision `revision` of the Git repository found at or above `root` (see
+    /// [`GitTree::open`]); when `root` is a subdirectory of the working tree, that
+    /// directory of the revision is the monorepo. `name` defaults to `root`'s name.
+    pub fn at_revision(
+        root: &Path,
+        revision: &str,
+        repo_urls: &[String],
+        name: Option<String>,
+    ) -> Result<Repo, RevisionError> {
+        let tree = GitTree::open(root, revision)?;
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        Ok(Repo::with_files(
+            &root,
+            Arc::new(tree),
+            Some(revision.to_string()),
+            repo_urls,
+            name,
+        ))
+    }
+
+    /// A monorepo whose files are `files` (a fixture, or a tree built by the caller);
+    /// `root` is where it is said to be (messages, [`Repo::path`], the default name).
+    pub fn with_files(
+        root: &Path,
+        files: Arc<dyn FileTree>,
+        revision: Option<String>,
+        repo_urls: &[String],
+        name: Option<String>,
+    ) -> Repo {
+        Repo {
+            name: name.unwrap_or_else(|| dir_name(root)),
+            aliases: repo_urls.iter().map(|u| normalize_repo_url(u)).collect(),
+            charts: Mutex::new(HashMap::new()),
+            tree: WorkTree::over(files.clone()),
+            files,
+            revision,
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// The repository's files as the ApplicationSet `git` generators see them (walked
+    /// once per `Repo` and shared by every cluster): the working tree, or the tracked
+    /// files of the revision.
     pub fn work_tree(&self) -> &WorkTree {
         &self.tree
     }
 
-    /// The repository root (absolute).
+    /// The repository's files.
+    pub fn files(&self) -> &Arc<dyn FileTree> {
+        &self.files
+    }
+
+    /// The Git revision read, `None` for the working tree.
+    pub fn revision(&self) -> Option<&str> {
+        self.revision.as_deref()
+    }
+
+    /// What is read, for messages (`working tree /x`, `revision main (1a2b…) of /x`).
+    pub fn describe(&self) -> String {
+        self.files.describe()
+    }
+
+    /// The bytes of the repository-relative file `rel` (symlinks followed inside the
+    /// repository). Errors name `rel`: `values/x.yaml: no such file or directory`.
+    pub fn read(&self, rel: &str) -> Result<Arc<[u8]>, FileError> {
+        self.files.read(rel)
+    }
+
+    /// The UTF-8 text of the repository-relative file `rel` (see [`Repo::read`]; text
+    /// that is not UTF-8 is an error).
+    pub fn read_text(&self, rel: &str) -> Result<String, FileError> {
+        self.files.read_text(rel)
+    }
+
+    /// Whether `rel` is a file (symlinks followed inside the repository).
+    pub fn is_file(&self, rel: &str) -> bool {
+        self.files.is_file(rel)
+    }
+
+    /// Whether `rel` is a directory (symlinks followed inside the repository).
+    pub fn is_dir(&self, rel: &str) -> bool {
+        self.files.is_dir(rel)
+    }
+
+    /// Whether anything is at `rel` (symlinks followed inside the repository).
+    pub fn exists(&self, rel: &str) -> bool {
+        self.files.exists(rel)
+    }
+
+    /// The entries of directory `rel`, sorted by name bytes, symlinks not followed (see
+    /// [`FileTree::list`]).
+    pub fn list(&self, rel: &str) -> Result<Vec<DirEntry>, FileError> {
+        self.files.list(rel)
+    }
+
+    /// The repository root (absolute): the working tree's directory, also for a
+    /// revision (where a checkout would be). Read files through [`Repo::read`], not
+    /// from here.
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -123,7 +223,8 @@ impl Repo {
         Some(parts.join("/"))
     }
 
-    /// Absolute path of a repository-relative path.
+    /// Where the repository-relative `rel` is on disk (for messages and editors; for a
+    /// revision, where a checkout would put it). Read through [`Repo::read`].
     pub fn path(&self, rel: &str) -> PathBuf {
         if rel.is_empty() || rel == "." {
             self.root.clone()
@@ -132,15 +233,16 @@ impl Repo {
         }
     }
 
-    /// The chart at the repository-relative directory `rel`, loaded once.
+    /// The chart at the repository-relative directory `rel`, loaded once (Helm's
+    /// `LoadDir` semantics through [`kiln_helm::loader::load_tree`]).
     pub fn chart(&self, rel: &str) -> Result<Arc<Chart>, LoadError> {
-        let path = self.path(rel);
-        if let Some(c) = self.charts.lock().ok().and_then(|m| m.get(&path).cloned()) {
+        let key = join(rel, "");
+        if let Some(c) = self.charts.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return c;
         }
-        let loaded = loader::load_dir(&path).map(Arc::new);
+        let loaded = loader::load_tree(&ChartDir::new(&*self.files, &key)).map(Arc::new);
         if let Ok(mut m) = self.charts.lock() {
-            m.insert(path, loaded.clone());
+            m.insert(key, loaded.clone());
         }
         loaded
     }

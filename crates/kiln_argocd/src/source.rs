@@ -27,6 +27,9 @@ pub struct Doc {
     pub obj: Option<Value>,
     /// Whether it carries a `helm.sh/hook` annotation.
     pub hook: bool,
+    /// Index of the Application source that produced it (in `spec.sources`; 0 for
+    /// `spec.source`).
+    pub source_index: usize,
     /// Where `text` lies in what produced it (only when rendering with
     /// [`AppContext::source_maps`]).
     pub origin: Option<DocOrigin>,
@@ -55,7 +58,7 @@ pub struct HelmRender {
     pub chart: Arc<Chart>,
     /// The user values (value files, `values`/`valuesObject`, parameters), merged.
     pub user_values: Map,
-    /// The coalesced values the templates saw.
+    /// The coalesced values the templates saw (`Nil` when rendering failed).
     pub values: Value,
     /// Release, namespace, capabilities and CRD/schema options of the render.
     pub options: TemplateOptions,
@@ -220,7 +223,10 @@ pub fn render_sources(ctx: &AppContext<'_>, sources: &[Value]) -> Rendered {
         }
         out.any_local = true;
         match render_source(ctx, src, &mut rec, &local_refs) {
-            Ok(docs) => out.docs.extend(docs),
+            Ok(docs) => out.docs.extend(docs.into_iter().map(|d| Doc {
+                source_index: idx,
+                ..d
+            })),
             Err(SourceError {
                 message: e,
                 location,
@@ -271,7 +277,7 @@ fn render_source(
         .repo
         .resolve("", rel_path)
         .ok_or_else(|| format!("app path {rel_path:?} is outside the repository"))?;
-    if !ctx.repo.path(&app_dir).is_dir() {
+    if !ctx.repo.is_dir(&app_dir) {
         return Err(format!("app path does not exist: {rel_path}").into());
     }
     let explicit: Vec<&str> = ["helm", "kustomize", "directory", "plugin"]
@@ -281,14 +287,14 @@ fn render_source(
     if explicit.len() > 1 {
         return Err(String::from("multiple application sources defined").into());
     }
-    let dir = ctx.repo.path(&app_dir);
+    let in_dir = |name: &str| crate::files::join(&app_dir, name);
     let stype = if let Some(e) = explicit.first() {
         *e
-    } else if dir.join("Chart.yaml").exists() {
+    } else if ctx.repo.exists(&in_dir("Chart.yaml")) {
         "helm"
     } else if ["kustomization.yaml", "kustomization.yml", "Kustomization"]
         .iter()
-        .any(|k| dir.join(k).exists())
+        .any(|k| ctx.repo.exists(&in_dir(k)))
     {
         "kustomize"
     } else {
@@ -473,19 +479,18 @@ fn render_helm(
     rec.release = Some(release.clone());
     rec.namespace = Some(namespace.clone());
     let mut vs = Vec::new();
-    let chart_values = format!("{}/values.yaml", app_dir.trim_start_matches("./"));
-    let chart_values = chart_values.trim_start_matches("./").to_string();
-    let chart_values = if app_dir == "." {
-        "values.yaml".to_string()
-    } else {
-        chart_values
+    // A chart at the repository root has `app_dir` "" (or "."): its values file is
+    // `values.yaml`, as the reference records it; checks name its directory ".".
+    let chart_dir = match app_dir {
+        "" => ".",
+        d => d,
+    };
+    let chart_values = match app_dir.trim_start_matches("./") {
+        "" | "." => "values.yaml".to_string(),
+        dir => format!("{dir}/values.yaml"),
     };
     vs.push(ValueSource::Chart {
-        file: ctx
-            .repo
-            .path(&chart_values)
-            .is_file()
-            .then_some(chart_values),
+        file: ctx.repo.is_file(&chart_values).then_some(chart_values),
     });
     let result = (|| -> Result<Vec<Doc>, SourceError> {
         let mut user = Map::new();
@@ -532,8 +537,7 @@ fn render_helm(
                     format!("value file '{raw_text}' resolved to outside repository root").into(),
                 );
             };
-            let path = ctx.repo.path(&full);
-            if !path.is_file() {
+            if !ctx.repo.is_file(&full) {
                 if matches!(
                     tree::get(&h, &["ignoreMissingValueFiles"]),
                     Some(Value::Bool(true))
@@ -546,7 +550,7 @@ fn render_helm(
                 }
                 return Err(format!("open {full}: no such file or directory").into());
             }
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("open {full}: {e}"))?;
+            let text = ctx.repo.read_text(&full).map_err(|e| format!("open {e}"))?;
             let data = kiln_helm::yaml::parse_values_document(&text)
                 .map_err(|(e, _)| format!("failed to parse {full}: {e}"))?;
             user = kiln_helm::values::merge_maps(user, data);
@@ -620,7 +624,7 @@ fn render_helm(
             let full = ctx.repo.resolve(app_dir, &raw);
             let text = full
                 .as_ref()
-                .and_then(|f| std::fs::read_to_string(ctx.repo.path(f)).ok())
+                .and_then(|f| ctx.repo.read_text(f).ok())
                 .ok_or_else(|| format!("fileParameter {name}: cannot read {raw}"))?;
             kiln_helm::strvals::parse_set_literal(&format!("{name}={text}"), &mut user)
                 .map_err(|e| format!("failed parsing --set-file data: {e}"))?;
@@ -631,8 +635,8 @@ fn render_helm(
         }
         let chart = ctx.repo.chart(app_dir).map_err(|e| SourceError {
             location: e.file.as_ref().map(|f| match e.line {
-                Some(l) => format!("{app_dir}/{f}:{l}"),
-                None => format!("{app_dir}/{f}"),
+                Some(l) => format!("{}:{l}", crate::files::join(app_dir, f)),
+                None => crate::files::join(app_dir, f),
             }),
             message: e.message,
         })?;
@@ -665,12 +669,25 @@ fn render_helm(
             include_crds: !matches!(tree::get(&h, &["skipCrds"]), Some(Value::Bool(true))),
             source_maps: ctx.source_maps,
         };
+        let skip_tests = matches!(tree::get(&h, &["skipTests"]), Some(Value::Bool(true)));
+        if ctx.source_maps {
+            // Kept even when rendering fails: checks then explain a values.schema.json
+            // failure at the values keys.
+            rec.helm = Some(Arc::new(HelmRender {
+                chart_dir: chart_dir.to_string(),
+                chart: chart.clone(),
+                user_values: user.clone(),
+                values: Value::Nil,
+                options: opts.clone(),
+                skip_tests,
+            }));
+        }
         let out = template(&chart, &user, &opts).map_err(|e| SourceError {
             location: e.file.as_ref().map(|f| {
                 // Template names start with the chart name; the files live in the
                 // chart directory.
                 let rest = f.split_once('/').map_or(f.as_str(), |(_, r)| r);
-                let mut loc = format!("{app_dir}/{rest}");
+                let mut loc = crate::files::join(app_dir, rest);
                 if let Some(l) = e.line {
                     loc.push_str(&format!(":{l}"));
                     if let Some(c) = e.col {
@@ -681,17 +698,9 @@ fn render_helm(
             }),
             message: e.message,
         })?;
-        let skip_tests = matches!(tree::get(&h, &["skipTests"]), Some(Value::Bool(true)));
-        let docs = helm_docs(&out, app_dir, skip_tests, ctx.source_maps);
-        if ctx.source_maps {
-            rec.helm = Some(Arc::new(HelmRender {
-                chart_dir: app_dir.to_string(),
-                chart: chart.clone(),
-                user_values: user,
-                values: out.values.clone(),
-                options: opts,
-                skip_tests,
-            }));
+        let docs = helm_docs(&out, chart_dir, skip_tests, ctx.source_maps);
+        if let Some(h) = &mut rec.helm {
+            Arc::make_mut(h).values = out.values.clone();
         }
         Ok(docs)
     })();
@@ -721,6 +730,7 @@ pub fn helm_docs(
                 text,
                 obj,
                 hook: false,
+                source_index: 0,
                 origin: map.as_ref().map(|m| DocOrigin {
                     map: m.clone(),
                     offset,
@@ -739,6 +749,7 @@ pub fn helm_docs(
                 text: m.content.trim().to_string(),
                 obj: m.object.as_map().is_some().then(|| m.object.clone()),
                 hook,
+                source_index: 0,
                 origin: out.source_maps.get(&m.path).map(|map| DocOrigin {
                     map: map.clone(),
                     offset: m.offset,

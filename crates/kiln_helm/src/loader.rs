@@ -133,6 +133,126 @@ fn walk(base: &Path, rel: &str, rules: &Rules, out: &mut Vec<File>) -> Result<()
     Ok(())
 }
 
+/// What a chart directory entry is, after following symlinks (what Helm's
+/// `sympath.Walk` sees through `os.Stat`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartEntryKind {
+    /// A regular file of `size` bytes.
+    File { size: u64 },
+    /// A directory.
+    Dir,
+    /// Anything else (a FIFO, a socket, a device): Helm refuses to load it.
+    Irregular,
+}
+
+/// One entry of a chart directory listed by a [`ChartTree`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChartEntry {
+    /// The entry's name (one path segment).
+    pub name: String,
+    /// Its kind, symlinks followed.
+    pub kind: ChartEntryKind,
+}
+
+/// A chart directory held somewhere else than the local file system (a Git revision,
+/// a repository view that refuses symlinks leaving it), for [`load_tree`].
+///
+/// Paths are relative to the chart root, `/`-separated, `""` for the root itself.
+pub trait ChartTree {
+    /// The entries of directory `dir`, symlinks followed, sorted by name bytes (Go's
+    /// `os.ReadDir` order). An entry whose symlink leads nowhere is left out (as
+    /// [`load_dir`] skips what it cannot stat); a symlink the source refuses to follow
+    /// is an `Err` (a whole message, naming the path).
+    fn entries(&self, dir: &str) -> Result<Vec<ChartEntry>, String>;
+
+    /// The bytes of file `path`; `Err` says why not (without the path: the caller
+    /// names the file).
+    fn read(&self, path: &str) -> Result<Vec<u8>, String>;
+
+    /// How `path` is named in error messages (default: as given).
+    fn display(&self, path: &str) -> String {
+        path.to_string()
+    }
+}
+
+/// Deepest directory nesting [`load_tree`] walks (a symlink cycle ends here).
+const MAX_TREE_DEPTH: usize = 128;
+
+/// Helm's `LoadDir` over a [`ChartTree`]: the same walk as [`load_dir`] (entries in
+/// name order, `.helmignore` plus the default rule `templates/.?*` applied while
+/// walking, directories pruned when ignored, irregular files refused, Helm's file size
+/// limit) so the same content loads into the same [`Chart`].
+pub fn load_tree(tree: &dyn ChartTree) -> Result<Chart, LoadError> {
+    let mut rules = match tree.read(".helmignore") {
+        Ok(data) => Rules::parse(&String::from_utf8_lossy(&data)).map_err(LoadError::new)?,
+        Err(_) => Rules::empty(),
+    };
+    rules.add_defaults();
+    let mut files = Vec::new();
+    walk_tree(tree, "", 0, &rules, &mut files)?;
+    load_files(files)
+}
+
+fn walk_tree(
+    tree: &dyn ChartTree,
+    rel: &str,
+    depth: usize,
+    rules: &Rules,
+    out: &mut Vec<File>,
+) -> Result<(), LoadError> {
+    if depth > MAX_TREE_DEPTH {
+        return Err(LoadError::new(format!(
+            "{}: directories nested too deeply (a symlink cycle?)",
+            tree.display(rel)
+        )));
+    }
+    let mut entries = tree.entries(rel).map_err(LoadError::new)?;
+    entries.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+    for entry in entries {
+        let name = entry.name;
+        let n = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
+        match entry.kind {
+            ChartEntryKind::Dir => {
+                if rules.ignore(&n, true) {
+                    continue;
+                }
+                walk_tree(tree, &n, depth + 1, rules, out)?;
+            }
+            ChartEntryKind::Irregular => {
+                if rules.ignore(&n, false) {
+                    continue;
+                }
+                return Err(LoadError::new(format!(
+                    "cannot load irregular file {} as it has file mode type bits set",
+                    tree.display(&n)
+                )));
+            }
+            ChartEntryKind::File { size } => {
+                if rules.ignore(&n, false) {
+                    continue;
+                }
+                if size > MAX_FILE_SIZE {
+                    return Err(LoadError::new(format!(
+                        "chart file {name:?} is larger than the maximum file size {MAX_FILE_SIZE}"
+                    )));
+                }
+                let data = tree
+                    .read(&n)
+                    .map_err(|e| LoadError::new(format!("error reading {n}: {e}")))?;
+                out.push(File {
+                    name: n,
+                    data: strip_bom(data),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 fn strip_bom(data: Vec<u8>) -> Arc<[u8]> {
     match data.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         Some(rest) => Arc::from(rest),

@@ -1,4 +1,5 @@
-//! [`WorkTree`]: a [`RepoTree`] over a directory on disk (a checkout's working tree).
+//! [`WorkTree`]: the [`RepoTree`] of a [`FileTree`] — a checkout's working tree on disk
+//! ([`crate::files::DiskTree`]) or a Git revision ([`crate::files::GitTree`]).
 //!
 //! Mirrors what Argo CD's repo server sees in its clone:
 //! * directories (reposerver/repository/repository.go `GetGitDirectories`): a
@@ -9,25 +10,25 @@
 //! * files (`git ls-files`): every regular file and symlink outside `.git`, hidden ones
 //!   included, sorted by path bytes.
 //!
-//! Differences from a Git revision: untracked and ignored files of the working tree are
-//! seen too. Reading never leaves the root: a symlink resolving outside it is an error.
+//! Over a Git revision these are exactly the revision's tracked files; over a working
+//! tree, untracked and ignored files are seen too. Reading never leaves the repository:
+//! a symlink resolving outside it is an error.
 
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use super::context::RepoTree;
+use crate::files::{join, DiskTree, EntryKind, FileTree};
 
 /// Deepest directory nesting walked.
 const MAX_DEPTH: usize = 256;
 /// Most entries (files and directories) walked.
 const MAX_ENTRIES: usize = 2_000_000;
-/// Largest file read (bytes).
-const MAX_FILE: u64 = 64 << 20;
 
-/// The working tree of a repository on disk.
+/// The files and directories the ApplicationSet `git` generators see, over a
+/// [`FileTree`] (walked lazily, once).
 pub struct WorkTree {
-    root: PathBuf,
+    files: Arc<dyn FileTree>,
     walk: OnceLock<Result<Walk, String>>,
 }
 
@@ -39,24 +40,29 @@ struct Walk {
 }
 
 impl WorkTree {
-    /// The tree rooted at `root` (walked lazily, once).
+    /// The working tree rooted at `root` on disk.
     pub fn new(root: &Path) -> WorkTree {
+        WorkTree::over(Arc::new(DiskTree::new(root)))
+    }
+
+    /// The tree of any [`FileTree`] (a Git revision: its tracked files).
+    pub fn over(files: Arc<dyn FileTree>) -> WorkTree {
         WorkTree {
-            root: root.to_path_buf(),
+            files,
             walk: OnceLock::new(),
         }
     }
 
-    /// The root directory.
-    pub fn root(&self) -> &Path {
-        &self.root
+    /// The files it reads.
+    pub fn file_tree(&self) -> &Arc<dyn FileTree> {
+        &self.files
     }
 
     fn walked(&self) -> Result<&Walk, String> {
         self.walk
             .get_or_init(|| {
                 let mut w = Walk::default();
-                walk_dir(&self.root, "", false, 0, &mut w)?;
+                walk_dir(&*self.files, "", false, 0, &mut w)?;
                 w.files.sort();
                 Ok(w)
             })
@@ -65,9 +71,9 @@ impl WorkTree {
     }
 }
 
-/// Walks `dir` (repository-relative `rel`); returns whether it holds a file at any depth.
+/// Walks directory `rel`; returns whether it holds a file at any depth.
 fn walk_dir(
-    dir: &Path,
+    tree: &dyn FileTree,
     rel: &str,
     hidden: bool,
     depth: usize,
@@ -78,54 +84,44 @@ fn walk_dir(
             "error walking the file tree: {rel}: nested too deeply"
         ));
     }
-    let rd = fs::read_dir(dir).map_err(|e| format!("error walking the file tree: {rel}: {e}"))?;
-    let mut entries: Vec<(String, fs::FileType)> = Vec::new();
-    for e in rd {
-        let e = e.map_err(|e| format!("error walking the file tree: {rel}: {e}"))?;
-        let Ok(name) = e.file_name().into_string() else {
-            continue; // not UTF-8: not addressable from an ApplicationSet
-        };
-        let ft = e
-            .file_type()
-            .map_err(|e| format!("error walking the file tree: {rel}/{name}: {e}"))?;
-        entries.push((name, ft));
-    }
-    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let entries = tree
+        .list(rel)
+        .map_err(|e| format!("error walking the file tree: {e}"))?;
     let mut has_file = false;
-    for (name, ft) in entries {
+    for e in entries {
         w.entries += 1;
         if w.entries > MAX_ENTRIES {
             return Err(format!(
                 "error walking the file tree: more than {MAX_ENTRIES} entries"
             ));
         }
-        let child_rel = if rel.is_empty() {
-            name.clone()
-        } else {
-            format!("{rel}/{name}")
-        };
-        if ft.is_dir() {
-            if name == ".git" {
-                continue;
+        let child_rel = join(rel, &e.name);
+        match e.kind {
+            EntryKind::Dir => {
+                if e.name == ".git" {
+                    continue;
+                }
+                let child_hidden = hidden || e.name.starts_with('.');
+                let slot = if child_hidden {
+                    None
+                } else {
+                    w.dirs.push(child_rel.clone());
+                    Some(w.dirs.len() - 1)
+                };
+                let sub = walk_dir(tree, &child_rel, child_hidden, depth + 1, w)?;
+                if sub {
+                    has_file = true;
+                } else if let Some(i) = slot {
+                    // Git has no empty directories: drop it (its subdirectories were
+                    // dropped already, as they hold no file either).
+                    w.dirs.remove(i);
+                }
             }
-            let child_hidden = hidden || name.starts_with('.');
-            let slot = if child_hidden {
-                None
-            } else {
-                w.dirs.push(child_rel.clone());
-                Some(w.dirs.len() - 1)
-            };
-            let sub = walk_dir(&dir.join(&name), &child_rel, child_hidden, depth + 1, w)?;
-            if sub {
+            EntryKind::File | EntryKind::Symlink => {
+                w.files.push(child_rel);
                 has_file = true;
-            } else if let Some(i) = slot {
-                // Git has no empty directories: drop it (its subdirectories were dropped
-                // already, as they hold no file either).
-                w.dirs.remove(i);
             }
-        } else if ft.is_file() || ft.is_symlink() {
-            w.files.push(child_rel);
-            has_file = true;
+            EntryKind::Other => {}
         }
     }
     Ok(has_file)
@@ -153,33 +149,17 @@ impl RepoTree for WorkTree {
         if !plain_relative(path) {
             return Err(format!("{path}: not a path inside the repository"));
         }
-        let root = self
-            .root
-            .canonicalize()
-            .map_err(|e| format!("{}: {e}", self.root.display()))?;
-        let full = root
-            .join(path)
-            .canonicalize()
-            .map_err(|e| format!("read {path}: {e}"))?;
-        if !full.starts_with(&root) {
-            return Err(format!(
-                "read {path}: the path resolves outside of the repository"
-            ));
-        }
-        let md = fs::metadata(&full).map_err(|e| format!("read {path}: {e}"))?;
-        if md.is_dir() {
-            return Err(format!("read {path}: is a directory"));
-        }
-        if md.len() > MAX_FILE {
-            return Err(format!("read {path}: file larger than {MAX_FILE} bytes"));
-        }
-        fs::read(&full).map_err(|e| format!("read {path}: {e}"))
+        self.files
+            .read(path)
+            .map(|d| d.to_vec())
+            .map_err(|e| format!("read {e}"))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn walks_like_the_repo_server() {
