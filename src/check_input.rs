@@ -69,6 +69,11 @@ pub fn build(repo: &Repo, results: &[ClusterResult], default_kube_version: &str)
             for src in &a.sources {
                 if let Some(h) = &src.helm {
                     deployed_charts.insert(h.chart_dir.clone());
+                } else if let Some(path) = src.path.as_str() {
+                    // A source that failed before its chart loaded: still deployed, so
+                    // its failure is not reported a second time as an undeployed chart.
+                    let path = path.trim_start_matches("./").trim_end_matches('/');
+                    deployed_charts.insert(path.to_string());
                 }
             }
             match a.status {

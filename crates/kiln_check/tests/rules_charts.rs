@@ -772,3 +772,34 @@ fn scan_monorepos() {
         print_corpus(dir, &check(&input(apps)));
     }
 }
+
+/// DOC002 on the seed charts, whose READMEs the corpus keeps: Kthena's README (an AI
+/// inference platform) never says what GPUs it needs, or that it needs none (fires);
+/// dimtensor's README documents its GPU requirements (passes).
+#[test]
+fn corpus_readme_gpu_requirements() {
+    let Some(root) = corpus_root() else {
+        eprintln!("SKIPPED corpus_readme_gpu_requirements: ../shared/corpus is absent");
+        return;
+    };
+    let seed = |chart: &str| {
+        AppSpec::new(
+            root.join("seed-charts").join(chart),
+            &format!("charts/ai/{chart}"),
+            chart,
+        )
+    };
+    let diags = check(&input(vec![build_app(&seed("kthena")).unwrap()]));
+    let found = with_code(&diags, "DOC002");
+    assert_eq!(found.len(), 1, "{}", show(&diags));
+    assert!(
+        found[0]
+            .span
+            .as_ref()
+            .is_some_and(|s| s.file.ends_with("README.md")),
+        "{}",
+        show(&diags)
+    );
+    let diags = check(&input(vec![build_app(&seed("dimtensor")).unwrap()]));
+    assert!(with_code(&diags, "DOC002").is_empty(), "{}", show(&diags));
+}
