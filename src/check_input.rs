@@ -53,7 +53,11 @@ pub fn build(repo: &Repo, results: &[ClusterResult], default_kube_version: &str)
     let mut deployed_charts = BTreeSet::new();
     for r in results {
         let cluster = r.facts.name.clone();
+        let shard = r.facts.shard;
         for s in &r.appsets {
+            if shard.is_some_and(|sh| !sh.owns(&format!("ApplicationSet {}", s.name))) {
+                continue;
+            }
             for e in &s.errors {
                 failures.push(RenderFailure {
                     cluster: Some(cluster.clone()),
@@ -76,7 +80,11 @@ pub fn build(repo: &Repo, results: &[ClusterResult], default_kube_version: &str)
                     deployed_charts.insert(path.to_string());
                 }
             }
+            if !r.owns(a) {
+                continue;
+            }
             match a.status {
+                Status::Sharded => continue,
                 Status::Error => {
                     let input = a.sources.iter().find_map(|src| {
                         let h = src.helm.as_ref()?;
@@ -141,7 +149,11 @@ pub fn build(repo: &Repo, results: &[ClusterResult], default_kube_version: &str)
             }
         }
     }
+    let shard = results.first().and_then(|r| r.facts.shard);
     for dir in undeployed_charts(repo, &deployed_charts) {
+        if shard.is_some_and(|sh| !sh.owns(&format!("chart {dir}"))) {
+            continue;
+        }
         match render_default(repo, &dir, default_kube_version, &mut files) {
             Ok((app, h)) => {
                 renders.insert(RenderKey::of(&app), h);

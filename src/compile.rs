@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use kiln_argocd::appset::{ClusterSecret, GitFileGlobbing};
 use kiln_argocd::generators::context::SECRET_TYPE_LABEL;
-use kiln_argocd::{ClusterFacts, ClusterResult, DiskTree, FileTree, GitTree, Repo, Status};
+use kiln_argocd::{ClusterFacts, ClusterResult, DiskTree, FileTree, GitTree, Repo, Shard, Status};
 use kiln_gotmpl::Value;
 use rayon::prelude::*;
 
@@ -37,6 +37,9 @@ pub struct CompileRequest {
     /// from this revision of the Git repository at or above `repo` instead of the
     /// working tree (`--revision`; no checkout).
     pub revision: Option<String>,
+    /// `--shard I/N`: render only this shard's Applications (see
+    /// [`kiln_argocd::shard`]).
+    pub shard: Option<Shard>,
 }
 
 /// A usage or input problem (exit code 2).
@@ -174,6 +177,7 @@ pub fn plan(req: &CompileRequest) -> Result<(Repo, Vec<ClusterPlan>, Option<Conf
         if new_globbing {
             p.facts.git_file_globbing = GitFileGlobbing::New;
         }
+        p.facts.shard = req.shard;
         for root in &p.roots {
             for url in root_repo_urls(root) {
                 if !urls.contains(&url) {
@@ -339,7 +343,36 @@ pub fn all_ok(results: &[ClusterResult]) -> bool {
 /// Writes the rendered tree: `OUT/<cluster>/<app>/manifest.yaml` and
 /// `OUT/<cluster>/fleet.json`. The tree is built beside `out` and swapped in, so a
 /// failure never leaves a half-written tree, and nothing outside `out` is touched.
+///
+/// With `--shard`, each cluster gets the shard's partial `fleet.shard-I-of-N.json`
+/// instead of `fleet.json`, and only the shard's own Applications (`kiln combine`
+/// assembles the shards' trees).
 pub fn write_tree(out: &Path, results: &[ClusterResult]) -> std::io::Result<()> {
+    replace_dir(out, |tmp| {
+        for r in results {
+            let cdir = tmp.join(&r.facts.name);
+            std::fs::create_dir_all(&cdir)?;
+            for (dir, text) in r.manifests() {
+                let adir = cdir.join(dir);
+                std::fs::create_dir_all(&adir)?;
+                std::fs::write(adir.join("manifest.yaml"), text)?;
+            }
+            match r.facts.shard {
+                Some(shard) => std::fs::write(cdir.join(shard.fragment_file()), r.fragment_json())?,
+                None => std::fs::write(cdir.join("fleet.json"), r.fleet_json())?,
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Replaces the directory `out` with what `fill` writes into a fresh directory beside
+/// it (then renamed into place), so a failure never leaves a half-written tree and
+/// nothing outside `out` is touched.
+pub fn replace_dir(
+    out: &Path,
+    fill: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -355,19 +388,7 @@ pub fn write_tree(out: &Path, results: &[ClusterResult]) -> std::io::Result<()> 
         std::fs::remove_dir_all(&tmp)?;
     }
     std::fs::create_dir_all(&tmp)?;
-    let written = (|| {
-        for r in results {
-            let cdir = tmp.join(&r.facts.name);
-            std::fs::create_dir_all(&cdir)?;
-            for (dir, text) in r.manifests() {
-                let adir = cdir.join(dir);
-                std::fs::create_dir_all(&adir)?;
-                std::fs::write(adir.join("manifest.yaml"), text)?;
-            }
-            std::fs::write(cdir.join("fleet.json"), r.fleet_json())?;
-        }
-        Ok::<(), std::io::Error>(())
-    })();
+    let written = fill(&tmp);
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);

@@ -7,6 +7,7 @@
 
 pub mod check_cmd;
 pub mod check_input;
+pub mod combine;
 pub mod compile;
 pub mod config;
 pub mod diagnostic;

@@ -95,6 +95,18 @@ enum Command {
     ///   kiln diff rendered --exit-code          # the rendered branch vs the work tree
     #[command(verbatim_doc_comment)]
     Diff(DiffArgs),
+    /// Join the output directories of `kiln compile --shard I/N` runs into one tree.
+    ///
+    /// Each shard renders the Applications whose name falls in it (split by a fixed hash,
+    /// the same on every machine) and writes their manifests plus a partial fleet.json
+    /// per cluster. Given all N shards' directories, combine writes the tree one
+    /// `kiln compile` run would have written, byte for byte.
+    ///
+    /// Examples:
+    ///   kiln compile --shard 0/2 --out shard-0 && kiln compile --shard 1/2 --out shard-1
+    ///   kiln combine shard-0 shard-1 --out rendered
+    #[command(verbatim_doc_comment)]
+    Combine(CombineArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -119,6 +131,10 @@ fn parse_layout(s: &str) -> Result<kiln_emit::Layout, String> {
     s.parse()
 }
 
+fn parse_shard(s: &str) -> Result<kiln_argocd::Shard, String> {
+    kiln_argocd::Shard::parse(s)
+}
+
 #[derive(clap::Args, Debug)]
 struct CheckArgs {
     #[command(flatten)]
@@ -138,6 +154,11 @@ struct CheckArgs {
     /// kiln.toml's `layout`, else single).
     #[arg(long, value_parser = parse_layout, requires = "rendered")]
     layout: Option<kiln_emit::Layout>,
+    /// Check only shard I of N (0-based): the Applications whose name falls in it and
+    /// the undeployed charts assigned to it. The N shards' findings together are one
+    /// run's (a CI matrix job per shard).
+    #[arg(long, value_name = "I/N", value_parser = parse_shard, conflicts_with = "rendered")]
+    shard: Option<kiln_argocd::Shard>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -198,6 +219,7 @@ impl TargetArgs {
             api_versions: self.api_versions.clone(),
             new_git_file_globbing: self.new_git_file_globbing,
             revision: self.revision.clone(),
+            shard: None,
         }
     }
 }
@@ -269,6 +291,20 @@ struct CompileArgs {
     /// HEAD as its source).
     #[arg(long)]
     allow_dirty: bool,
+    /// Render only shard I of N (0-based) of the Applications, split by name, into
+    /// --out; `kiln combine` joins the N shards' directories into the tree of one run.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard, conflicts_with = "branch")]
+    shard: Option<kiln_argocd::Shard>,
+}
+
+#[derive(clap::Args, Debug)]
+struct CombineArgs {
+    /// The output directories of `kiln compile --shard I/N` for I = 0 … N-1.
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    shards: Vec<PathBuf>,
+    /// Where to write the combined rendered tree (replaced atomically).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 fn main() -> ExitCode {
@@ -280,6 +316,20 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Explain(args) => run_explain(args),
         Command::Diff(args) => run_diff(args),
+        Command::Combine(args) => run_combine(args),
+    }
+}
+
+fn run_combine(args: CombineArgs) -> ExitCode {
+    match kiln::combine::combine(&args.shards, &args.out) {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -303,8 +353,10 @@ fn run_diff(args: DiffArgs) -> ExitCode {
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
+    let mut target = args.target.request();
+    target.shard = args.shard;
     let req = CheckRequest {
-        target: args.target.request(),
+        target,
         format: kiln_check::Format::parse(&args.format).unwrap_or(kiln_check::Format::Human),
         fail_on: args.fail_on.as_deref().map(kiln_check::Severity::parse),
         rendered: args.rendered,
@@ -396,7 +448,8 @@ fn unreachable_args() -> (Option<String>, String) {
 }
 
 fn run_compile(args: CompileArgs) -> ExitCode {
-    let req = args.target.request();
+    let mut req = args.target.request();
+    req.shard = args.shard;
     let (repo, plans, config) = match compile::plan(&req) {
         Ok(p) => p,
         Err(e) => {

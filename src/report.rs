@@ -70,5 +70,19 @@ pub fn print_summary(results: &[ClusterResult], out: &Path) {
             r.objects.len()
         );
     }
+    if let Some(shard) = results.first().and_then(|r| r.facts.shard) {
+        let left: usize = results
+            .iter()
+            .map(|r| {
+                r.apps
+                    .iter()
+                    .filter(|a| a.status == Status::Sharded)
+                    .count()
+            })
+            .sum();
+        println!(
+            "shard {shard}: {left} Applications left to the other shards (kiln combine joins them)"
+        );
+    }
     println!("wrote {}", out.display());
 }

@@ -14,6 +14,7 @@ use kiln_gotmpl::Value;
 use crate::appset::{self, ClusterSecret, GitFileGlobbing};
 use crate::pyjson::Json;
 use crate::repo::Repo;
+use crate::shard::{self, Shard};
 use crate::source::{self, Doc, SourceRecord};
 use crate::tree;
 
@@ -91,6 +92,8 @@ pub enum Status {
     External,
     /// Rendering failed; `message` says why.
     Error,
+    /// Left to the shard that owns it (`--shard`); never in a combined tree.
+    Sharded,
 }
 
 impl Status {
@@ -100,6 +103,7 @@ impl Status {
             Status::Rendered => "rendered",
             Status::External => "external",
             Status::Error => "error",
+            Status::Sharded => "sharded",
         }
     }
 }
@@ -186,6 +190,9 @@ pub struct ClusterFacts {
     /// Keep what checks need (document origins, the values and chart of each Helm
     /// source); off for a plain compile, which it slows slightly.
     pub source_maps: bool,
+    /// Render only the Applications of this shard (and those every shard needs to
+    /// discover the tree; see [`crate::shard`]).
+    pub shard: Option<Shard>,
 }
 
 impl ClusterFacts {
@@ -204,6 +211,7 @@ impl ClusterFacts {
             argocd_clusters: Vec::new(),
             git_file_globbing: GitFileGlobbing::Old,
             source_maps: false,
+            shard: None,
         }
     }
 }
@@ -248,6 +256,7 @@ pub fn compile_roots(repo: &Repo, facts: &ClusterFacts, roots: &[Value]) -> Clus
         appsets: Vec::new(),
         objects: Vec::new(),
         queue: VecDeque::new(),
+        scanned: HashMap::new(),
     };
     for root in roots {
         w.queue.push_back(QueueItem {
@@ -278,6 +287,8 @@ struct Walk<'a> {
     appsets: Vec<AppSetRecord>,
     objects: Vec<ObjectRecord>,
     queue: VecDeque<QueueItem>,
+    /// Which paths mention Argo CD objects (`--shard`; see [`crate::shard`]).
+    scanned: HashMap<String, bool>,
 }
 
 fn spec_key(spec: &Value) -> String {
@@ -365,6 +376,31 @@ impl Walk<'_> {
             rec.message = Some("Application has no source".into());
             self.apps.push(rec);
             return;
+        }
+        if let Some(shard) = self.facts.shard {
+            if !shard.owns(&name)
+                && !shard::may_produce_argo_objects(self.repo, &sources, &mut self.scanned)
+            {
+                rec.status = Status::Sharded;
+                // Where it comes from, without rendering it (what its owner records).
+                rec.sources = sources
+                    .iter()
+                    .map(|src| SourceRecord {
+                        repo_url: tree::get(src, &["repoURL"]).unwrap_or(Value::Nil),
+                        target_revision: tree::get(src, &["targetRevision"]).unwrap_or(Value::Nil),
+                        path: tree::get(src, &["path"]).unwrap_or(Value::Nil),
+                        chart: tree::get(src, &["chart"]).unwrap_or(Value::Nil),
+                        kind: None,
+                        release: None,
+                        namespace: None,
+                        value_sources: None,
+                        files: None,
+                        helm: None,
+                    })
+                    .collect();
+                self.apps.push(rec);
+                return;
+            }
         }
         let ctx = source::AppContext {
             repo: self.repo,
@@ -504,6 +540,39 @@ impl ClusterResult {
 
     /// `fleet.json`, byte-compatible with the reference implementation's.
     pub fn fleet_json(&self) -> String {
+        let mut s = self.fleet_doc().to_python_string();
+        s.push('\n');
+        s
+    }
+
+    /// Whether this run owns the Application (always, unless `--shard`).
+    pub fn owns(&self, app: &AppRecord) -> bool {
+        self.facts.shard.is_none_or(|s| s.owns(&app.name))
+    }
+
+    /// A shard's partial `fleet.json` ([`Shard::fragment_file`]): its view of the
+    /// cluster plus `shard: {index, count, owned: [bool per application]}`, from which
+    /// `kiln combine` assembles the `fleet.json` of one run.
+    pub fn fragment_json(&self) -> String {
+        let mut doc = self.fleet_doc();
+        if let Some(shard) = self.facts.shard {
+            doc.push(
+                "shard",
+                Json::obj()
+                    .with("index", Json::Int(i64::from(shard.index)))
+                    .with("count", Json::Int(i64::from(shard.count)))
+                    .with(
+                        "owned",
+                        Json::Arr(self.apps.iter().map(|a| Json::Bool(self.owns(a))).collect()),
+                    ),
+            );
+        }
+        let mut s = doc.to_python_string();
+        s.push('\n');
+        s
+    }
+
+    fn fleet_doc(&self) -> Json {
         let apps: Vec<Json> = self.apps.iter().map(app_json).collect();
         let appsets: Vec<Json> = self
             .appsets
@@ -566,9 +635,7 @@ impl ClusterResult {
             .with("applications", Json::Arr(apps))
             .with("applicationSets", Json::Arr(appsets))
             .with("objects", Json::Arr(objects));
-        let mut s = doc.to_python_string();
-        s.push('\n');
-        s
+        doc
     }
 
     /// The rendered manifests: `(app dir, manifest.yaml text)` for every rendered
@@ -577,7 +644,7 @@ impl ClusterResult {
         let mut seen = HashSet::new();
         self.apps
             .iter()
-            .filter(|a| a.status == Status::Rendered)
+            .filter(|a| a.status == Status::Rendered && self.owns(a))
             .filter(|a| seen.insert(a.dir.clone()))
             .map(|a| {
                 let mut text = String::new();
