@@ -349,20 +349,21 @@ pub fn all_ok(results: &[ClusterResult]) -> bool {
 /// assembles the shards' trees).
 pub fn write_tree(out: &Path, results: &[ClusterResult]) -> std::io::Result<()> {
     replace_dir(out, |tmp| {
-        for r in results {
+        // Clusters, and the Applications of each, are written in parallel: every file
+        // has its own path, so the bytes do not depend on the order.
+        results.par_iter().try_for_each(|r| {
             let cdir = tmp.join(&r.facts.name);
             std::fs::create_dir_all(&cdir)?;
-            for (dir, text) in r.manifests() {
+            r.manifests().par_iter().try_for_each(|(dir, text)| {
                 let adir = cdir.join(dir);
                 std::fs::create_dir_all(&adir)?;
-                std::fs::write(adir.join("manifest.yaml"), text)?;
-            }
+                std::fs::write(adir.join("manifest.yaml"), text)
+            })?;
             match r.facts.shard {
-                Some(shard) => std::fs::write(cdir.join(shard.fragment_file()), r.fragment_json())?,
-                None => std::fs::write(cdir.join("fleet.json"), r.fleet_json())?,
+                Some(shard) => std::fs::write(cdir.join(shard.fragment_file()), r.fragment_json()),
+                None => std::fs::write(cdir.join("fleet.json"), r.fleet_json()),
             }
-        }
-        Ok(())
+        })
     })
 }
 
