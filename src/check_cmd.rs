@@ -117,7 +117,12 @@ pub fn check_compiled(
 }
 
 /// Renders `checked`'s findings in `format` (snippets read from `repo`).
-pub fn render_report(repo: &Repo, format: Format, checked: &Checked, human: HumanOptions) -> String {
+pub fn render_report(
+    repo: &Repo,
+    format: Format,
+    checked: &Checked,
+    human: HumanOptions,
+) -> String {
     output::render(
         format,
         &checked.diagnostics,

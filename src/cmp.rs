@@ -128,7 +128,8 @@ impl PluginEnv {
     pub fn from_process() -> PluginEnv {
         PluginEnv::from_pairs(std::env::vars_os().filter_map(|(k, v)| {
             let k = k.into_string().ok()?;
-            let keep = k.starts_with("ARGOCD_") || k.starts_with("PARAM_") || k.starts_with("KUBE_");
+            let keep =
+                k.starts_with("ARGOCD_") || k.starts_with("PARAM_") || k.starts_with("KUBE_");
             keep.then(|| (k, v.to_string_lossy().into_owned()))
         }))
     }
@@ -304,7 +305,11 @@ fn relative(root: &Path, dir: &Path) -> Option<String> {
     let rel = dir.strip_prefix(root).ok()?;
     let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
     let joined = parts?.join("/");
-    Some(if joined.is_empty() { ".".into() } else { joined })
+    Some(if joined.is_empty() {
+        ".".into()
+    } else {
+        joined
+    })
 }
 
 /// A source `path` as Argo CD resolves it: slashes trimmed, `.` for the root.
@@ -323,9 +328,7 @@ fn normalize_path(p: &str) -> String {
 /// `kiln cmp discover`: a line on stdout when `cwd` holds a chart inside a repository
 /// with a `kiln.toml`.
 pub fn discover(cwd: &Path) -> Outcome {
-    let root = cwd
-        .ancestors()
-        .find(|d| d.join(CONFIG_FILE).is_file());
+    let root = cwd.ancestors().find(|d| d.join(CONFIG_FILE).is_file());
     match root {
         Some(root) if cwd.join("Chart.yaml").is_file() => Outcome {
             stdout: format!(
@@ -391,7 +394,12 @@ fn with_notes(notes: String, mut out: Outcome) -> Outcome {
 }
 
 /// Fleet mode: `Ok(None)` when no Application of the fleet matches.
-fn fleet(root: &Path, rel: &str, params: &Params, notes: &mut String) -> Result<Option<Outcome>, Outcome> {
+fn fleet(
+    root: &Path,
+    rel: &str,
+    params: &Params,
+    notes: &mut String,
+) -> Result<Option<Outcome>, Outcome> {
     let mut req = CompileRequest {
         repo: root.to_path_buf(),
         ..Default::default()
@@ -422,7 +430,10 @@ fn fleet(root: &Path, rel: &str, params: &Params, notes: &mut String) -> Result<
         let manifests: BTreeMap<String, String> = r.manifests().into_iter().collect();
         for (ai, a) in r.apps.iter().enumerate() {
             if a.name != params.app
-                || params.app_namespace.as_ref().is_some_and(|ns| *ns != a.namespace)
+                || params
+                    .app_namespace
+                    .as_ref()
+                    .is_some_and(|ns| *ns != a.namespace)
             {
                 continue;
             }
@@ -480,7 +491,14 @@ fn fleet(root: &Path, rel: &str, params: &Params, notes: &mut String) -> Result<
             ));
         }
     }
-    Ok(Some(finish(&repo, std::slice::from_ref(result), 0, ai, text, fail_on)))
+    Ok(Some(finish(
+        &repo,
+        std::slice::from_ref(result),
+        0,
+        ai,
+        text,
+        fail_on,
+    )))
 }
 
 /// `major.minor` of a Kubernetes version.
@@ -493,7 +511,10 @@ fn minor(v: &str) -> String {
 }
 
 /// The check level: the parameter, else `kiln.toml`'s `[checks] fail-on`, else error.
-fn resolve_fail_on(repo: &Repo, param: Option<Option<Severity>>) -> Result<Option<Severity>, Outcome> {
+fn resolve_fail_on(
+    repo: &Repo,
+    param: Option<Option<Severity>>,
+) -> Result<Option<Severity>, Outcome> {
     if let Some(level) = param {
         return Ok(level);
     }
@@ -509,7 +530,10 @@ fn standalone(root: &Path, rel: &str, params: &Params) -> Outcome {
         Err(e) => return Outcome::usage(e),
     };
     const LOCAL_URL: &str = "kiln-cmp-source";
-    let mut urls: Vec<String> = config.as_ref().map(|c| c.repo_urls.clone()).unwrap_or_default();
+    let mut urls: Vec<String> = config
+        .as_ref()
+        .map(|c| c.repo_urls.clone())
+        .unwrap_or_default();
     let repo_url = params.repo_url.clone().unwrap_or_else(|| LOCAL_URL.into());
     urls.push(repo_url.clone());
     let name = config.as_ref().and_then(|c| c.name.clone());
@@ -570,7 +594,10 @@ fn standalone(root: &Path, rel: &str, params: &Params) -> Outcome {
         .map(|(_, t)| t)
         .unwrap_or_default();
     let mut out = finish(&repo, std::slice::from_ref(&result), 0, 0, text, fail_on);
-    out.stderr = format!("kiln: rendering {rel} as Application {} (standalone)\n", params.app) + &out.stderr;
+    out.stderr = format!(
+        "kiln: rendering {rel} as Application {} (standalone)\n",
+        params.app
+    ) + &out.stderr;
     out
 }
 
@@ -700,7 +727,10 @@ mod tests {
     #[test]
     fn instance_names_and_modes() {
         let p = Params::read(&env(&[("ARGOCD_APP_NAME", "team-a_web")])).unwrap();
-        assert_eq!((p.app_namespace.as_deref(), p.app.as_str()), (Some("team-a"), "web"));
+        assert_eq!(
+            (p.app_namespace.as_deref(), p.app.as_str()),
+            (Some("team-a"), "web")
+        );
         assert_eq!(p.mode, Mode::Auto);
         assert!(Params::read(&env(&[])).is_err());
         assert!(Params::read(&env(&[("ARGOCD_APP_NAME", "a"), ("PARAM_MODE", "x")])).is_err());

@@ -27,7 +27,11 @@ pub struct ManArgs {
 #[derive(clap::Args, Debug)]
 pub struct CheckArgsArgs {
     /// A kiln command line without the leading `kiln`.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
     pub args: Vec<String>,
 }
 

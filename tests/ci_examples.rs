@@ -15,7 +15,10 @@ use kiln_gotmpl::Value;
 /// `before_script` and `after_script` keys, anywhere in the document.
 fn scripts(yaml: &str) -> Vec<String> {
     fn walk(v: &Value, key: Option<&str>, out: &mut Vec<String>) {
-        let is_script = matches!(key, Some("run" | "script" | "before_script" | "after_script"));
+        let is_script = matches!(
+            key,
+            Some("run" | "script" | "before_script" | "after_script")
+        );
         match v {
             Value::String(s) if is_script => out.push(s.to_string()),
             _ if v.as_list().is_some() => {
@@ -157,7 +160,10 @@ fn kiln_commands(script: &str) -> Vec<Vec<String>> {
 /// Checks every kiln command of `file`; returns them.
 fn check_file(file: &Path) -> Vec<Vec<String>> {
     let text = std::fs::read_to_string(file).unwrap();
-    let commands: Vec<Vec<String>> = scripts(&text).iter().flat_map(|s| kiln_commands(s)).collect();
+    let commands: Vec<Vec<String>> = scripts(&text)
+        .iter()
+        .flat_map(|s| kiln_commands(s))
+        .collect();
     for args in &commands {
         let mut argv = vec!["check-args", "--"];
         argv.extend(args.iter().map(String::as_str));

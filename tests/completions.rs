@@ -44,10 +44,21 @@ fn completions_for_every_shell() {
         assert!(out.status.success(), "{shell}: {}", text(&out.stderr));
         let script = text(&out.stdout);
         assert!(script.len() > 500, "{shell}: completion script too short");
-        for sub in ["compile", "template", "check", "diff", "cmp", "generate", "completions"] {
+        for sub in [
+            "compile",
+            "template",
+            "check",
+            "diff",
+            "cmp",
+            "generate",
+            "completions",
+        ] {
             assert!(script.contains(sub), "{shell}: no {sub}");
         }
-        assert!(script.contains("--format"), "{shell}: no flags");
+        assert!(
+            script.contains("format") && script.contains("fail-on"),
+            "{shell}: no flags"
+        );
     }
     let out = kiln(&["completions", "tcsh"], &repo_root());
     assert_eq!(out.status.code(), Some(2));
@@ -58,12 +69,21 @@ fn man_pages() {
     let out = kiln(&["man"], &repo_root());
     assert!(out.status.success());
     let page = text(&out.stdout);
-    assert!(page.starts_with(".ie") || page.contains(".TH kiln"), "{}", &page[..page.len().min(200)]);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH kiln"),
+        "{}",
+        &page[..page.len().min(200)]
+    );
     assert!(page.contains("compile") && page.contains("cmp"));
     let dir = temp_dir("man");
     let out = kiln(&["man", "--out-dir", dir.to_str().unwrap()], &repo_root());
     assert!(out.status.success(), "{}", text(&out.stderr));
-    for f in ["kiln.1", "kiln-compile.1", "kiln-cmp.1", "kiln-cmp-generate.1"] {
+    for f in [
+        "kiln.1",
+        "kiln-compile.1",
+        "kiln-cmp.1",
+        "kiln-cmp-generate.1",
+    ] {
         assert!(dir.join(f).is_file(), "{f} not written");
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -81,7 +101,11 @@ fn every_command_has_examples_in_its_help() {
         let out = kiln(&args, &repo_root());
         assert!(out.status.success(), "{path:?}");
         let help = text(&out.stdout);
-        assert!(help.contains("Examples:"), "`kiln {} --help` has no examples:\n{help}", path.join(" "));
+        assert!(
+            help.contains("Examples:"),
+            "`kiln {} --help` has no examples:\n{help}",
+            path.join(" ")
+        );
         for sub in subcommands(&help) {
             let mut p = path.clone();
             p.push(sub);
@@ -97,7 +121,10 @@ fn no_color_is_honoured() {
     let root = repo_root();
     // clap's help is coloured when forced...
     let forced = kiln_env(&["check", "--help"], &root, &[("CLICOLOR_FORCE", "1")]);
-    assert!(forced.stdout.contains(&0x1b), "CLICOLOR_FORCE should colour the help");
+    assert!(
+        forced.stdout.contains(&0x1b),
+        "CLICOLOR_FORCE should colour the help"
+    );
     // ...and NO_COLOR wins, for help, usage errors, check reports and template errors.
     let no = [("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")];
     let help = kiln_env(&["check", "--help"], &root, &no);
@@ -119,7 +146,10 @@ fn no_color_is_honoured() {
     common::copy_tree(&root.join("tests/bad-ai-chart"), &dir.join("charts/ai/bad"));
     let colored = kiln_env(&["check", "."], &dir, &[("CLICOLOR_FORCE", "1")]);
     assert_eq!(colored.status.code(), Some(1), "{}", text(&colored.stderr));
-    assert!(colored.stdout.contains(&0x1b), "forced colour should colour the report");
+    assert!(
+        colored.stdout.contains(&0x1b),
+        "forced colour should colour the report"
+    );
     let plain = kiln_env(&["check", "."], &dir, &no);
     assert_eq!(plain.status.code(), Some(1));
     assert!(!plain.stdout.contains(&0x1b) && !plain.stderr.contains(&0x1b));
@@ -140,6 +170,9 @@ fn no_color_is_honoured() {
     let compiled = kiln_env(&["compile", ".", "--out", out.to_str().unwrap()], &dir, &[]);
     assert!(compiled.status.success(), "{}", text(&compiled.stderr));
     assert!(!compiled.stderr.contains(&0x1b) && !compiled.stdout.contains(&0x1b));
-    assert!(!text(&compiled.stderr).contains("clusters ("), "no progress bar without a terminal");
+    assert!(
+        !text(&compiled.stderr).contains("clusters ("),
+        "no progress bar without a terminal"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -59,7 +59,8 @@ fn param_list(src: &Value, name: &str) -> Vec<String> {
 fn env(src: &Value, name: &str) -> Option<String> {
     let key = format!(
         "KILN_{}",
-        name.to_ascii_uppercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+        name.to_ascii_uppercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
     );
     tree::get_list(src, &["plugin", "env"])
         .unwrap_or_default()
@@ -109,9 +110,18 @@ mod tests {
         assert!(is_kiln_plugin(&src));
         let n = native_source(&src, true);
         assert!(tree::get(&n, &["plugin"]).is_none());
-        assert_eq!(tree::get_str(&n, &["helm", "releaseName"]).as_deref(), Some("rel"));
-        assert_eq!(tree::get_list(&n, &["helm", "valueFiles"]).unwrap().len(), 2);
-        assert_eq!(tree::get_str(&n, &["helm", "values"]).as_deref(), Some("x: 1"));
+        assert_eq!(
+            tree::get_str(&n, &["helm", "releaseName"]).as_deref(),
+            Some("rel")
+        );
+        assert_eq!(
+            tree::get_list(&n, &["helm", "valueFiles"]).unwrap().len(),
+            2
+        );
+        assert_eq!(
+            tree::get_str(&n, &["helm", "values"]).as_deref(),
+            Some("x: 1")
+        );
         let d = native_source(&src, false);
         assert!(tree::get(&d, &["helm"]).is_none());
         assert!(!is_kiln_plugin(&yaml("plugin: {name: other}")));
