@@ -408,6 +408,15 @@ fn fleet(
         req.kube_version = params.kube_version.clone();
         req.api_versions = params.api_versions.clone();
     }
+    // A kiln.toml without clusters to compile has no fleet: standalone (in auto mode).
+    let config = Config::load(root).map_err(Outcome::usage)?;
+    if params.mode == Mode::Auto
+        && config
+            .as_ref()
+            .is_none_or(|c| c.clusters.values().all(|c| c.roots.is_empty()))
+    {
+        return Ok(None);
+    }
     let (repo, mut plans, _) = compile::plan(&req).map_err(Outcome::usage)?;
     if let Some(c) = &params.cluster {
         let names: Vec<String> = plans.iter().map(|p| p.facts.name.clone()).collect();
