@@ -57,27 +57,17 @@ pub fn run(req: &CheckRequest) -> Result<CheckOutcome, String> {
             .map_err(|e| e.to_string())?;
         found.extend(v.drift.iter().map(|d| drift_diagnostic(&v, d)));
     }
-    let built = check_input::build(&repo, &results, DEFAULT_KUBE_VERSION);
-    let mut input = built.input;
-    input.settings = config.settings.clone();
-
-    let mut rules = kiln_check::all_rules();
-    let registry = Registry::new(&rules);
-    // Render failures and rendered-tree drift go through the runner like rule findings,
-    // so `[checks]` and the merging of the same finding across clusters apply to them.
-    found.extend(built.failures.iter().flat_map(failure_diagnostics));
-    rules.push(Box::new(Found(found)));
-    let diagnostics = kiln_check::run(&input, &rules, &config);
-
-    let report = output::render(
+    let checked = check_compiled(&repo, &results, config, found);
+    let report = render_report(
+        &repo,
         req.format,
-        &diagnostics,
-        &RenderContext {
-            sources: &RepoSources(&repo),
-            registry: &registry,
-            human: HumanOptions::detect(),
+        &checked,
+        HumanOptions {
+            color: crate::term::stdout_color(),
+            ..HumanOptions::default()
         },
     );
+    let (diagnostics, config) = (checked.diagnostics, checked.config);
     let fail_on = match req.fail_on {
         Some(level) => level,
         None => Some(config.fail_on.unwrap_or(Severity::Error)),
@@ -89,9 +79,64 @@ pub fn run(req: &CheckRequest) -> Result<CheckOutcome, String> {
     })
 }
 
+/// Findings of a compiled fleet, with what is needed to print them.
+pub struct Checked {
+    /// Every finding after `[checks]` and suppressions, merged and sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The `[checks]` configuration they were run with.
+    pub config: CheckConfig,
+    /// Every rule's documentation (for SARIF).
+    pub registry: Registry,
+}
+
+/// Runs every rule over clusters compiled with `ClusterFacts::source_maps` on (plus the
+/// charts under `charts/` that no cluster deploys), with `config` applied; `found` are
+/// findings made beforehand (rendered-tree drift). Render failures become findings.
+pub fn check_compiled(
+    repo: &Repo,
+    results: &[kiln_argocd::ClusterResult],
+    config: CheckConfig,
+    mut found: Vec<Diagnostic>,
+) -> Checked {
+    let built = check_input::build(repo, results, DEFAULT_KUBE_VERSION);
+    let mut input = built.input;
+    input.settings = config.settings.clone();
+
+    let mut rules = kiln_check::all_rules();
+    let registry = Registry::new(&rules);
+    // Render failures and rendered-tree drift go through the runner like rule findings,
+    // so `[checks]` and the merging of the same finding across clusters apply to them.
+    found.extend(built.failures.iter().flat_map(failure_diagnostics));
+    rules.push(Box::new(Found(found)));
+    let diagnostics = kiln_check::run(&input, &rules, &config);
+    Checked {
+        diagnostics,
+        config,
+        registry,
+    }
+}
+
+/// Renders `checked`'s findings in `format` (snippets read from `repo`).
+pub fn render_report(
+    repo: &Repo,
+    format: Format,
+    checked: &Checked,
+    human: HumanOptions,
+) -> String {
+    output::render(
+        format,
+        &checked.diagnostics,
+        &RenderContext {
+            sources: &RepoSources(repo),
+            registry: &checked.registry,
+            human,
+        },
+    )
+}
+
 /// The `[checks]` table of `kiln.toml` (the defaults without one), read from the
 /// repository (its working tree or `--revision`).
-fn check_config(repo: &Repo) -> Result<CheckConfig, String> {
+pub fn check_config(repo: &Repo) -> Result<CheckConfig, String> {
     match repo.read_text(CONFIG_FILE) {
         Ok(text) => CheckConfig::from_kiln_toml(&text).map_err(|e| format!("{CONFIG_FILE}: {e}")),
         Err(e) if e.is_not_found() => Ok(CheckConfig::default()),

@@ -324,10 +324,16 @@ fn parse_root(text: &str, path: &Path) -> Result<Value, InputError> {
 }
 
 /// Compiles every planned cluster, in parallel; results are in plan order.
+/// A progress bar is drawn on standard error while it runs, when that is a terminal.
 pub fn compile(repo: &Repo, plans: &[ClusterPlan]) -> Vec<ClusterResult> {
+    let progress = crate::progress::Progress::clusters(plans.len(), "compiling");
     plans
         .par_iter()
-        .map(|p| kiln_argocd::fleet::compile_roots(repo, &p.facts, &p.roots))
+        .map(|p| {
+            let r = kiln_argocd::fleet::compile_roots(repo, &p.facts, &p.roots);
+            progress.done(&p.facts.name);
+            r
+        })
         .collect()
 }
 

@@ -60,10 +60,10 @@ pub fn render_at(
         label: label.to_string(),
         help,
     };
-    let theme = if std::env::var_os("NO_COLOR").is_some() || !stderr_is_terminal() {
-        GraphicalTheme::unicode_nocolor()
-    } else {
+    let theme = if crate::term::stderr_color() {
         GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
     };
     let mut out = String::new();
     GraphicalReportHandler::new_themed(theme)
@@ -71,9 +71,4 @@ pub fn render_at(
         .render_report(&mut out, &err)
         .ok()?;
     Some(out)
-}
-
-fn stderr_is_terminal() -> bool {
-    use std::io::IsTerminal;
-    std::io::stderr().is_terminal()
 }

@@ -7,11 +7,15 @@
 
 pub mod check_cmd;
 pub mod check_input;
+pub mod cmp;
 pub mod combine;
 pub mod compile;
+pub mod completions;
 pub mod config;
 pub mod diagnostic;
 pub mod emit_cmd;
 pub mod graph;
+pub mod progress;
 pub mod report;
 pub mod template_cmd;
+pub mod term;

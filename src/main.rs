@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use kiln::check_cmd::{self, CheckRequest};
 use kiln::compile::{self, CompileRequest};
@@ -107,6 +107,39 @@ enum Command {
     ///   kiln combine shard-0 shard-1 --out rendered
     #[command(verbatim_doc_comment)]
     Combine(CombineArgs),
+    /// Argo CD Config Management Plugin: render and check an Application at sync time.
+    ///
+    /// Run by Argo CD's repo-server sidecar (deploy/argocd/plugin.yaml) in the
+    /// Application's source directory: `generate` prints its manifests (what
+    /// `kiln compile` writes for it) and refuses, exit 1, when `kiln check` fails;
+    /// `discover` says whether kiln renders the directory.
+    ///
+    /// Examples:
+    ///   cd charts/ai/ollama && ARGOCD_APP_NAME=ollama ARGOCD_ENV_KILN_CLUSTER=home kiln cmp generate
+    ///   kiln cmp discover
+    #[command(verbatim_doc_comment)]
+    Cmp(kiln::cmp::CmpArgs),
+    /// Print a shell completion script.
+    ///
+    /// Examples:
+    ///   kiln completions bash > ~/.local/share/bash-completion/completions/kiln
+    ///   kiln completions zsh > "${fpath[1]}/_kiln"
+    ///   kiln completions fish > ~/.config/fish/completions/kiln.fish
+    #[command(verbatim_doc_comment)]
+    Completions(kiln::completions::CompletionsArgs),
+    /// Print kiln's man page (roff), or write one page per command.
+    ///
+    /// Examples:
+    ///   kiln man | man -l -
+    ///   kiln man --out-dir /usr/local/share/man/man1
+    #[command(verbatim_doc_comment, hide = true)]
+    Man(kiln::completions::ManArgs),
+    /// Check that a kiln command line parses, without running it (exit 0, else 2).
+    ///
+    /// Examples:
+    ///   kiln check-args -- check --format sarif
+    #[command(verbatim_doc_comment, hide = true)]
+    CheckArgs(kiln::completions::CheckArgsArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -317,6 +350,19 @@ fn main() -> ExitCode {
         Command::Explain(args) => run_explain(args),
         Command::Diff(args) => run_diff(args),
         Command::Combine(args) => run_combine(args),
+        Command::Cmp(args) => {
+            let out = kiln::cmp::run(&args);
+            print!("{}", out.stdout);
+            eprint!("{}", out.stderr);
+            ExitCode::from(out.code)
+        }
+        Command::Completions(args) => {
+            ExitCode::from(kiln::completions::run_completions(&args, Cli::command()))
+        }
+        Command::Man(args) => ExitCode::from(kiln::completions::run_man(&args, Cli::command())),
+        Command::CheckArgs(args) => {
+            ExitCode::from(kiln::completions::run_check_args(&args, Cli::command()))
+        }
     }
 }
 

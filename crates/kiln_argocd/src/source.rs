@@ -288,6 +288,12 @@ fn render_source(
         return Err(String::from("multiple application sources defined").into());
     }
     let in_dir = |name: &str| crate::files::join(&app_dir, name);
+    if explicit == ["plugin"] && crate::kiln_plugin::is_kiln_plugin(src) {
+        // kiln's own plugin renders the source as kiln does (crate::kiln_plugin).
+        let has_chart = ctx.repo.exists(&in_dir("Chart.yaml"));
+        let native = crate::kiln_plugin::native_source(src, has_chart);
+        return render_source(ctx, &native, rec, local_refs);
+    }
     let stype = if let Some(e) = explicit.first() {
         *e
     } else if ctx.repo.exists(&in_dir("Chart.yaml")) {

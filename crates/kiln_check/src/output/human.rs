@@ -53,11 +53,13 @@ impl Default for HumanOptions {
 }
 
 impl HumanOptions {
-    /// Colours unless `NO_COLOR` is set (to anything) or standard output is not a
-    /// terminal; 100 columns.
+    /// Colours unless `NO_COLOR` is set (non-empty) or standard output is not a
+    /// terminal; 100 columns. (The `kiln` binary decides with `kiln::term` instead,
+    /// which also honours `CLICOLOR_FORCE`.)
     pub fn detect() -> HumanOptions {
         use std::io::IsTerminal;
-        let color = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::io::stdout().is_terminal();
         HumanOptions {
             color,
             ..HumanOptions::default()
