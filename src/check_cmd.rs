@@ -108,7 +108,15 @@ pub fn check_compiled(
     // so `[checks]` and the merging of the same finding across clusters apply to them.
     found.extend(built.failures.iter().flat_map(failure_diagnostics));
     rules.push(Box::new(Found(found)));
-    let diagnostics = kiln_check::run(&input, &rules, &config);
+    let mut diagnostics = kiln_check::run(&input, &rules, &config);
+    if results
+        .first()
+        .and_then(|r| r.facts.shard)
+        .is_some_and(|s| s.index != 0)
+    {
+        // Findings about kiln.toml itself belong to no Application: shard 0 reports them.
+        diagnostics.retain(|d| d.code != kiln_check::registry::KLN003);
+    }
     Checked {
         diagnostics,
         config,
