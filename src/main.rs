@@ -186,6 +186,8 @@ struct TargetArgs {
     /// checked out, and the working tree, index and HEAD are not touched.
     #[arg(long, value_name = "REV")]
     revision: Option<String>,
+    #[command(flatten)]
+    cache: kiln::render_cache::CacheArgs,
 }
 
 impl TargetArgs {
@@ -198,6 +200,7 @@ impl TargetArgs {
             api_versions: self.api_versions.clone(),
             new_git_file_globbing: self.new_git_file_globbing,
             revision: self.revision.clone(),
+            cache_dir: self.cache.dir(&self.repo),
         }
     }
 }
@@ -269,6 +272,11 @@ struct CompileArgs {
     /// HEAD as its source).
     #[arg(long)]
     allow_dirty: bool,
+    /// Exit 1 when the written tree differs from the one it replaced (files added,
+    /// changed or removed), listing them: a pre-commit hook then fails, and the
+    /// re-rendered files can be staged.
+    #[arg(long)]
+    fail_on_change: bool,
 }
 
 fn main() -> ExitCode {
@@ -313,6 +321,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
     match check_cmd::run(&req) {
         Ok(out) => {
             print!("{}", out.report);
+            args.target.cache.report(out.renders);
             ExitCode::from(out.code)
         }
         Err(e) => {
@@ -416,6 +425,7 @@ fn run_compile(args: CompileArgs) -> ExitCode {
         )
     });
     let results = compile::compile(&repo, &plans);
+    args.target.cache.report(repo.render_stats());
     report::print_errors(&results);
     if let Some((name, layout)) = &branch {
         let written = kiln::emit_cmd::write_branch(
@@ -438,11 +448,29 @@ fn run_compile(args: CompileArgs) -> ExitCode {
             return ExitCode::SUCCESS;
         }
     }
+    let changed = if args.fail_on_change {
+        compile::tree_changes(&out, &results)
+    } else {
+        Vec::new()
+    };
     if let Err(e) = compile::write_tree(&out, &results) {
         eprintln!("error: cannot write {}: {e}", out.display());
         return ExitCode::from(2);
     }
     report::print_summary(&results, &out);
+    if !changed.is_empty() {
+        eprintln!(
+            "error: the rendered tree {} was out of date; kiln re-rendered {} file(s): stage them\n{}",
+            out.display(),
+            changed.len(),
+            changed
+                .iter()
+                .map(|c| format!("  {c}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        return ExitCode::from(1);
+    }
     if compile::all_ok(&results) {
         ExitCode::SUCCESS
     } else {
