@@ -150,7 +150,9 @@ fn thousand_apps_only_the_changed_charts_renders_execute() {
     let changed = manifests
         .iter()
         .filter(|(p, d)| {
-            p.ends_with("manifest.yaml") && String::from_utf8_lossy(d).contains("replicas: 2")
+            p.contains("/ai-ollama-")
+                && p.ends_with("manifest.yaml")
+                && String::from_utf8_lossy(d).contains("replicas: 2")
         })
         .count() as u64;
     assert_eq!(changed, ollama, "every ollama Application has the change");

@@ -51,6 +51,9 @@ pub fn normalize_repo_url(url: &str) -> String {
     u
 }
 
+/// A chart load's outcome: the chart and the digest of what loading it read.
+type LoadedChart = Result<(Arc<Chart>, Digest), LoadError>;
+
 /// The monorepo being compiled.
 ///
 /// Every read goes through its [`FileTree`]: the working tree on disk ([`Repo::new`]) or
@@ -64,7 +67,7 @@ pub struct Repo {
     files: Arc<dyn FileTree>,
     revision: Option<String>,
     /// Loaded charts with the digest of what loading them read.
-    charts: Mutex<HashMap<String, Result<(Arc<Chart>, Digest), LoadError>>>,
+    charts: Mutex<HashMap<String, LoadedChart>>,
     /// The files the ApplicationSet `git` generators list (walked once, on first use).
     tree: WorkTree,
     /// Where Helm renders are stored and looked up (`None`: every render executes).
@@ -253,7 +256,7 @@ impl Repo {
 
     /// [`Repo::chart`] with the digest of everything loading it read (its files and
     /// its subcharts', `.helmignore` applied): the chart's part of a render cache key.
-    pub fn chart_with_digest(&self, rel: &str) -> Result<(Arc<Chart>, Digest), LoadError> {
+    pub fn chart_with_digest(&self, rel: &str) -> LoadedChart {
         let key = join(rel, "");
         if let Some(c) = self.charts.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return c;
