@@ -40,6 +40,8 @@ pub struct CheckOutcome {
     pub report: String,
     /// The exit code: 0 or 1.
     pub code: u8,
+    /// Helm renders of the run, and how many came from the render cache.
+    pub renders: kiln_argocd::cache::StatsSnapshot,
 }
 
 /// Runs `kiln check`. `Err` is a usage or input error (exit 2) with its message.
@@ -76,6 +78,7 @@ pub fn run(req: &CheckRequest) -> Result<CheckOutcome, String> {
     Ok(CheckOutcome {
         report,
         code: u8::from(failed),
+        renders: repo.render_stats(),
     })
 }
 

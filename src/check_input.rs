@@ -384,7 +384,7 @@ fn render_default(
         kube_version: Some(kube_version.to_string()),
         user_values: Some(Value::map(Map::new())),
     };
-    let out = match kiln_helm::template(&chart, &Map::new(), &opts) {
+    let out = match repo.template(dir, &chart, &Map::new(), &opts) {
         Ok(out) => out,
         Err(e) => {
             let loc = e.file.as_ref().map(|f| {

@@ -40,6 +40,8 @@ pub struct CompileRequest {
     /// `--shard I/N`: render only this shard's Applications (see
     /// [`kiln_argocd::shard`]).
     pub shard: Option<Shard>,
+    /// The render cache directory (`kiln_argocd::cache`); `None`: every render executes.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// A usage or input problem (exit code 2).
@@ -187,7 +189,10 @@ pub fn plan(req: &CompileRequest) -> Result<(Repo, Vec<ClusterPlan>, Option<Conf
         }
     }
     let name = config.as_ref().and_then(|c| c.name.clone());
-    let repo = Repo::with_files(&root_dir, files, req.revision.clone(), &urls, name);
+    let mut repo = Repo::with_files(&root_dir, files, req.revision.clone(), &urls, name);
+    if let Some(dir) = &req.cache_dir {
+        repo.set_render_cache(Some(Arc::new(kiln_argocd::cache::RenderCache::open(dir))));
+    }
     Ok((repo, plans, config))
 }
 
@@ -413,4 +418,51 @@ pub fn replace_dir(
         std::fs::remove_dir_all(&old)?;
     }
     Ok(())
+}
+
+/// The files of `out` that [`write_tree`] would add, change or remove to write
+/// `results` (paths relative to `out`, `/`-separated, sorted): empty when the tree on
+/// disk is already what the sources give. A missing `out` counts as empty.
+pub fn tree_changes(out: &Path, results: &[ClusterResult]) -> Vec<String> {
+    let mut expected = std::collections::BTreeMap::new();
+    for r in results {
+        for (dir, text) in r.manifests() {
+            expected.insert(
+                format!("{}/{dir}/manifest.yaml", r.facts.name),
+                text.into_bytes(),
+            );
+        }
+        expected.insert(
+            format!("{}/fleet.json", r.facts.name),
+            r.fleet_json().into_bytes(),
+        );
+    }
+    let mut found = std::collections::BTreeSet::new();
+    let mut changes = Vec::new();
+    let mut stack = vec![(out.to_path_buf(), String::new())];
+    while let Some((dir, prefix)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rel = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push((e.path(), rel));
+                continue;
+            }
+            match expected.get(&rel) {
+                Some(want) if std::fs::read(e.path()).is_ok_and(|got| &got == want) => {}
+                _ => changes.push(rel.clone()),
+            }
+            found.insert(rel);
+        }
+    }
+    changes.extend(expected.keys().filter(|k| !found.contains(*k)).cloned());
+    changes.sort();
+    changes
 }

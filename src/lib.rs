@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod emit_cmd;
 pub mod graph;
 pub mod progress;
+pub mod render_cache;
 pub mod report;
 pub mod template_cmd;
 pub mod term;

@@ -240,6 +240,8 @@ struct TargetArgs {
     /// checked out, and the working tree, index and HEAD are not touched.
     #[arg(long, value_name = "REV")]
     revision: Option<String>,
+    #[command(flatten)]
+    cache: kiln::render_cache::CacheArgs,
 }
 
 impl TargetArgs {
@@ -253,6 +255,7 @@ impl TargetArgs {
             new_git_file_globbing: self.new_git_file_globbing,
             revision: self.revision.clone(),
             shard: None,
+            cache_dir: self.cache.dir(&self.repo),
         }
     }
 }
@@ -328,6 +331,11 @@ struct CompileArgs {
     /// --out; `kiln combine` joins the N shards' directories into the tree of one run.
     #[arg(long, value_name = "I/N", value_parser = parse_shard, conflicts_with = "branch")]
     shard: Option<kiln_argocd::Shard>,
+    /// Exit 1 when the written tree differs from the one it replaced (files added,
+    /// changed or removed), listing them: a pre-commit hook then fails, and the
+    /// re-rendered files can be staged.
+    #[arg(long)]
+    fail_on_change: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -411,6 +419,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
     match check_cmd::run(&req) {
         Ok(out) => {
             print!("{}", out.report);
+            args.target.cache.report(out.renders);
             ExitCode::from(out.code)
         }
         Err(e) => {
@@ -515,6 +524,7 @@ fn run_compile(args: CompileArgs) -> ExitCode {
         )
     });
     let results = compile::compile(&repo, &plans);
+    args.target.cache.report(repo.render_stats());
     report::print_errors(&results);
     if let Some((name, layout)) = &branch {
         let written = kiln::emit_cmd::write_branch(
@@ -537,11 +547,29 @@ fn run_compile(args: CompileArgs) -> ExitCode {
             return ExitCode::SUCCESS;
         }
     }
+    let changed = if args.fail_on_change {
+        compile::tree_changes(&out, &results)
+    } else {
+        Vec::new()
+    };
     if let Err(e) = compile::write_tree(&out, &results) {
         eprintln!("error: cannot write {}: {e}", out.display());
         return ExitCode::from(2);
     }
     report::print_summary(&results, &out);
+    if !changed.is_empty() {
+        eprintln!(
+            "error: the rendered tree {} was out of date; kiln re-rendered {} file(s): stage them\n{}",
+            out.display(),
+            changed.len(),
+            changed
+                .iter()
+                .map(|c| format!("  {c}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        return ExitCode::from(1);
+    }
     if compile::all_ok(&results) {
         ExitCode::SUCCESS
     } else {

@@ -99,6 +99,9 @@ fn branch_files(dir: &Path, branch: &str) -> Vec<(String, Vec<u8>)> {
 /// and the checked-out branch's ref.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut s = read_tree_skipping_git(dir);
+    // The render cache (.kiln/cache, ignored by Git through its own .gitignore) is the
+    // one thing kiln writes in the work tree besides --out.
+    s.retain(|p, _| !p.starts_with(".kiln/"));
     for f in ["index", "HEAD"] {
         s.insert(
             format!(".git/{f}"),

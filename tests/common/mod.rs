@@ -64,7 +64,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
         let name = e.file_name();
-        if name == ".git" || name == "target" || name == "rendered" {
+        if name == ".git" || name == "target" || name == "rendered" || name == ".kiln" {
             continue;
         }
         let p = e.path();

@@ -4,6 +4,7 @@
 //! the monorepo goes through a [`files::FileTree`]: its working tree, or a Git revision.
 
 pub mod appset;
+pub mod cache;
 pub mod directory;
 pub mod files;
 pub mod fleet;

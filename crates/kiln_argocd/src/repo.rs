@@ -6,8 +6,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use kiln_gotmpl::Map;
 use kiln_helm::chart::Chart;
 use kiln_helm::loader::{self, LoadError};
+use kiln_helm::template::{TemplateOptions, TemplateOutput};
+use kiln_helm::HelmError;
+
+use crate::cache::{Digest, HashingChartTree, RenderCache, RenderStats, StatsSnapshot};
 
 use crate::files::{
     join, ChartDir, DirEntry, DiskTree, FileError, FileTree, GitTree, RevisionError,
@@ -46,6 +51,9 @@ pub fn normalize_repo_url(url: &str) -> String {
     u
 }
 
+/// A chart load's outcome: the chart and the digest of what loading it read.
+type LoadedChart = Result<(Arc<Chart>, Digest), LoadError>;
+
 /// The monorepo being compiled.
 ///
 /// Every read goes through its [`FileTree`]: the working tree on disk ([`Repo::new`]) or
@@ -58,9 +66,14 @@ pub struct Repo {
     aliases: HashSet<String>,
     files: Arc<dyn FileTree>,
     revision: Option<String>,
-    charts: Mutex<HashMap<String, Result<Arc<Chart>, LoadError>>>,
+    /// Loaded charts with the digest of what loading them read.
+    charts: Mutex<HashMap<String, LoadedChart>>,
     /// The files the ApplicationSet `git` generators list (walked once, on first use).
     tree: WorkTree,
+    /// Where Helm renders are stored and looked up (`None`: every render executes).
+    cache: Option<Arc<RenderCache>>,
+    /// Counts of Helm renders of this run.
+    stats: Arc<RenderStats>,
 }
 
 /// The directory's name, the default repository name.
@@ -113,6 +126,8 @@ impl Repo {
             aliases: repo_urls.iter().map(|u| normalize_repo_url(u)).collect(),
             charts: Mutex::new(HashMap::new()),
             tree: WorkTree::over(files.clone()),
+            cache: None,
+            stats: Arc::new(RenderStats::default()),
             files,
             revision,
             root: root.to_path_buf(),
@@ -236,15 +251,92 @@ impl Repo {
     /// The chart at the repository-relative directory `rel`, loaded once (Helm's
     /// `LoadDir` semantics through [`kiln_helm::loader::load_tree`]).
     pub fn chart(&self, rel: &str) -> Result<Arc<Chart>, LoadError> {
+        self.chart_with_digest(rel).map(|(c, _)| c)
+    }
+
+    /// [`Repo::chart`] with the digest of everything loading it read (its files and
+    /// its subcharts', `.helmignore` applied): the chart's part of a render cache key.
+    pub fn chart_with_digest(&self, rel: &str) -> LoadedChart {
         let key = join(rel, "");
         if let Some(c) = self.charts.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return c;
         }
-        let loaded = loader::load_tree(&ChartDir::new(&*self.files, &key)).map(Arc::new);
-        if let Ok(mut m) = self.charts.lock() {
-            m.insert(key, loaded.clone());
+        let dir = ChartDir::new(&*self.files, &key);
+        let hashing = HashingChartTree::new(&dir);
+        let loaded = loader::load_tree(&hashing).map(Arc::new);
+        let digest = hashing.digest();
+        let loaded = loaded.map(|c| (c, digest));
+        // Another thread may have loaded it meanwhile: keep the first, so every caller
+        // shares one chart.
+        match self.charts.lock() {
+            Ok(mut m) => m.entry(key).or_insert(loaded).clone(),
+            Err(_) => loaded,
         }
-        loaded
+    }
+
+    /// Uses `cache` for [`Repo::template`] (`None`: no cache).
+    pub fn set_render_cache(&mut self, cache: Option<Arc<RenderCache>>) {
+        self.cache = cache;
+    }
+
+    /// The render cache in use.
+    pub fn render_cache(&self) -> Option<&Arc<RenderCache>> {
+        self.cache.as_ref()
+    }
+
+    /// How many Helm renders were asked for so far, and how many of them came from the
+    /// cache.
+    pub fn render_stats(&self) -> StatsSnapshot {
+        self.stats.snapshot()
+    }
+
+    /// `helm template` of the chart loaded from the repository-relative directory
+    /// `chart_dir` (`chart` is what [`Repo::chart`] returned for it) with `user` values,
+    /// served from the render cache when an entry for exactly these inputs exists, and
+    /// stored there otherwise (unless a template called a volatile function such as
+    /// `now` or `randAlphaNum`).
+    ///
+    /// The output has the documents (`crds`, `manifests`, `hooks`); with
+    /// `opts.source_maps` also `values` and `source_maps`. `rendered`, `notes` and
+    /// `stream` are always empty (call [`kiln_helm::template`] for those), whether or
+    /// not the result came from the cache.
+    pub fn template(
+        &self,
+        chart_dir: &str,
+        chart: &Arc<Chart>,
+        user: &Map,
+        opts: &TemplateOptions,
+    ) -> Result<TemplateOutput, HelmError> {
+        self.stats.render();
+        let key = self.cache.as_ref().and_then(|cache| {
+            let digest = match self.chart_with_digest(chart_dir) {
+                Ok((loaded, d)) if Arc::ptr_eq(&loaded, chart) => d,
+                _ => return None,
+            };
+            cache.key(&digest, user, opts).map(|k| (cache, k))
+        });
+        if let Some((cache, key)) = &key {
+            if let Some(out) = cache.load(key) {
+                self.stats.hit();
+                return Ok(out);
+            }
+        }
+        let volatile = kiln_helm::funcs::volatile_calls();
+        let mut out = kiln_helm::template(chart, user, opts)?;
+        out.rendered = Default::default();
+        out.notes = String::new();
+        out.stream = String::new();
+        if !opts.source_maps {
+            out.values = kiln_gotmpl::Value::Nil;
+        }
+        if let Some((cache, key)) = &key {
+            if kiln_helm::funcs::volatile_calls() == volatile
+                && cache.store(key, &out, opts.source_maps)
+            {
+                self.stats.store();
+            }
+        }
+        Ok(out)
     }
 }
 

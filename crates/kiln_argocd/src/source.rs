@@ -10,7 +10,7 @@ use kiln_helm::caps::Capabilities;
 use kiln_helm::chart::Chart;
 use kiln_helm::engine::RenderOptions;
 use kiln_helm::manifest::split_manifests_at;
-use kiln_helm::template::{template, TemplateOptions, TemplateOutput};
+use kiln_helm::template::{TemplateOptions, TemplateOutput};
 
 use crate::pyjson::Json;
 use crate::repo::Repo;
@@ -688,22 +688,25 @@ fn render_helm(
                 skip_tests,
             }));
         }
-        let out = template(&chart, &user, &opts).map_err(|e| SourceError {
-            location: e.file.as_ref().map(|f| {
-                // Template names start with the chart name; the files live in the
-                // chart directory.
-                let rest = f.split_once('/').map_or(f.as_str(), |(_, r)| r);
-                let mut loc = crate::files::join(app_dir, rest);
-                if let Some(l) = e.line {
-                    loc.push_str(&format!(":{l}"));
-                    if let Some(c) = e.col {
-                        loc.push_str(&format!(":{c}"));
+        let out = ctx
+            .repo
+            .template(app_dir, &chart, &user, &opts)
+            .map_err(|e| SourceError {
+                location: e.file.as_ref().map(|f| {
+                    // Template names start with the chart name; the files live in the
+                    // chart directory.
+                    let rest = f.split_once('/').map_or(f.as_str(), |(_, r)| r);
+                    let mut loc = crate::files::join(app_dir, rest);
+                    if let Some(l) = e.line {
+                        loc.push_str(&format!(":{l}"));
+                        if let Some(c) = e.col {
+                            loc.push_str(&format!(":{c}"));
+                        }
                     }
-                }
-                loc
-            }),
-            message: e.message,
-        })?;
+                    loc
+                }),
+                message: e.message,
+            })?;
         let docs = helm_docs(&out, chart_dir, skip_tests, ctx.source_maps);
         if let Some(h) = &mut rec.helm {
             Arc::make_mut(h).values = out.values.clone();

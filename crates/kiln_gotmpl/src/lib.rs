@@ -29,7 +29,7 @@ pub mod value;
 
 pub use error::{Error, ExecError, GoError, Location, ParseError};
 pub use func::{Ctx, FuncMap, Function, Host, NoHost, Special};
-pub use sourcemap::SourceMap;
+pub use sourcemap::{MapSpan, SourceMap};
 pub use template::{MissingKey, Options, TemplateSet, TypeMethods};
 pub use value::{
     Field, IntType, Kind, ListType, Map, MapRef, MapType, MethodSig, Object, Str, Ty, UintType,

@@ -16,6 +16,15 @@ enum Origin {
     Action { src_offset: usize },
 }
 
+/// One stretch of a [`SourceMap`] in exportable form (see [`SourceMap::entries`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapSpan {
+    /// Text copied from the source at `src_offset`, `len` bytes.
+    Text { src_offset: usize, len: usize },
+    /// The output of the action at `src_offset`.
+    Action { src_offset: usize },
+}
+
 /// Output offset → source position, recorded while executing a template.
 ///
 /// Output of nested `include`/`tpl` calls is attributed to the action that called them;
@@ -71,6 +80,36 @@ impl SourceMap {
             } else if *o > start {
                 *o = start;
             }
+        }
+    }
+
+    /// The entries, in output order: where a stretch begins in the output, the source
+    /// that produced it and how (to store a map and rebuild it with
+    /// [`SourceMap::from_entries`]).
+    pub fn entries(&self) -> impl Iterator<Item = (usize, &Arc<Source>, MapSpan)> + '_ {
+        self.entries.iter().map(|(o, src, origin)| {
+            let span = match *origin {
+                Origin::Text { src_offset, len } => MapSpan::Text { src_offset, len },
+                Origin::Action { src_offset } => MapSpan::Action { src_offset },
+            };
+            (*o, src, span)
+        })
+    }
+
+    /// A map from entries as [`SourceMap::entries`] lists them (output offsets
+    /// ascending).
+    pub fn from_entries(entries: Vec<(usize, Arc<Source>, MapSpan)>) -> SourceMap {
+        SourceMap {
+            entries: entries
+                .into_iter()
+                .map(|(o, src, span)| {
+                    let origin = match span {
+                        MapSpan::Text { src_offset, len } => Origin::Text { src_offset, len },
+                        MapSpan::Action { src_offset } => Origin::Action { src_offset },
+                    };
+                    (o, src, origin)
+                })
+                .collect(),
         }
     }
 

@@ -101,7 +101,66 @@ fn build() -> FuncMap {
         |_| Ok(Value::empty_map()),
     );
     f.add_pure("getHostByName", &[Ty::String], None, |_| Ok(Value::str("")));
+    mark_volatile(&mut f);
     f
+}
+
+/// Functions whose result is not a function of their arguments: the clock, random
+/// numbers, random keys and salts. A render that calls one is not reproducible, so
+/// callers that reuse render results (kiln's render cache) must not reuse it; they
+/// watch [`volatile_calls`].
+pub const VOLATILE_FUNCS: &[&str] = &[
+    "now",
+    "ago",
+    "randAlphaNum",
+    "randAlpha",
+    "randNumeric",
+    "randAscii",
+    "randInt",
+    "randBytes",
+    "uuidv4",
+    "shuffle",
+    "genPrivateKey",
+    "genCA",
+    "genCAWithKey",
+    "genSelfSignedCert",
+    "genSelfSignedCertWithKey",
+    "genSignedCert",
+    "genSignedCertWithKey",
+    "encryptAES",
+    "htpasswd",
+    "bcrypt",
+];
+
+thread_local! {
+    static VOLATILE_CALLS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many [`VOLATILE_FUNCS`] calls templates made on this thread so far. A render runs
+/// on the calling thread, so a caller compares the count before and after it.
+pub fn volatile_calls() -> u64 {
+    VOLATILE_CALLS.with(|c| c.get())
+}
+
+/// Wraps every function of [`VOLATILE_FUNCS`] in `f` so that calling it counts in
+/// [`volatile_calls`].
+fn mark_volatile(f: &mut FuncMap) {
+    for name in VOLATILE_FUNCS {
+        let Some(orig) = f.get(name).cloned() else {
+            continue;
+        };
+        let imp = orig.imp.clone();
+        f.insert(kiln_gotmpl::Function {
+            name: orig.name.clone(),
+            params: orig.params.clone(),
+            variadic: orig.variadic,
+            special: orig.special,
+            imp: Arc::new(move |ctx: &mut Ctx<'_>, args: &[Value]| {
+                VOLATILE_CALLS.with(|c| c.set(c.get() + 1));
+                imp(ctx, args)
+            }),
+        });
+    }
 }
 
 fn state<'a>(ctx: &'a mut Ctx<'_>) -> Option<&'a mut RenderState> {
