@@ -12,5 +12,6 @@ pub mod config;
 pub mod diagnostic;
 pub mod emit_cmd;
 pub mod graph;
+pub mod new;
 pub mod report;
 pub mod template_cmd;
