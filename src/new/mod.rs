@@ -90,12 +90,21 @@ pub fn run_inner(args: &NewArgs) -> Result<String, Failure> {
             return list_library(dir).map_err(usage);
         };
         let t = library::find(dir, template).map_err(usage)?;
+        // Without NAME (only useful with --print): the template's file name as a label.
         let name = args.name.clone().unwrap_or_else(|| {
-            t.id.rsplit('/')
-                .next()
-                .unwrap_or("app")
-                .to_ascii_lowercase()
-                .replace(['.', '_'], "-")
+            let mut n: String =
+                t.id.rsplit('/')
+                    .next()
+                    .unwrap_or("app")
+                    .to_ascii_lowercase()
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                    .take(53)
+                    .collect();
+            while n.ends_with('-') {
+                n.pop();
+            }
+            n
         });
         check_name(&name, "NAME")?;
         let files = library::chart_files(&t, &name, &args.set).map_err(usage)?;
