@@ -296,8 +296,7 @@ fn scaffolds_pass_kiln_check_and_compile_in_the_example_monorepo() {
     let text = std::fs::read_to_string(&home_values).unwrap();
     let last_top = text
         .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with([' ', '#']))
-        .next_back()
+        .rfind(|l| !l.is_empty() && !l.starts_with([' ', '#']))
         .unwrap();
     assert_eq!(last_top, "apps:", "the entries below are appended to apps");
     let mut extra = String::new();
