@@ -46,8 +46,9 @@ git ls-files -z --cached --others --exclude-standard -- . ':!golden' |
     while IFS= read -r -d '' f; do if [[ -f $f ]]; then printf '%s\0' "$f"; fi; done |
     tar --null -T - -cf - | tar -xf - -C "$tmp/kiln"
 
-rm -rf golden
+# golden/scaffold/ holds the `kiln new` goldens (tests/new.rs): kept.
 mkdir -p golden
+find golden -mindepth 1 -maxdepth 1 ! -name scaffold -exec rm -rf {} +
 status=0
 while IFS=$'\t' read -r name rootapp kube apis urls; do
     args=("$tmp/kiln" --root "$tmp/kiln/$rootapp" --cluster-name "$name" --kube-version "$kube" --out golden)

@@ -15,6 +15,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod emit_cmd;
 pub mod graph;
+pub mod new;
 pub mod progress;
 pub mod render_cache;
 pub mod report;

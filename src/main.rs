@@ -140,6 +140,22 @@ enum Command {
     ///   kiln check-args -- check --format sarif
     #[command(verbatim_doc_comment, hide = true)]
     CheckArgs(kiln::completions::CheckArgsArgs),
+    /// Create a checklist-clean chart from a built-in scaffold or a template library.
+    ///
+    /// Writes charts/<domain>/NAME (never over an existing directory) after rendering
+    /// it with kiln's Helm engine; --cluster adds the app to that cluster role's
+    /// ApplicationSet list generator, keeping the file's comments and formatting (or
+    /// prints the snippet to add when the role is not in a form kiln edits).
+    ///
+    /// Examples:
+    ///   kiln new --list
+    ///   kiln new inference vllm --set model=Qwen/Qwen2.5-7B-Instruct --set gpuCount=2 --cluster home
+    ///   kiln new gateway llm-gateway --cluster home --cluster lab
+    ///   kiln new training-job finetune --set gpu=false
+    ///   kiln new --from ../kthena-cli-templates/templates
+    ///   kiln new --from ../kthena-cli-templates/templates Qwen/Qwen3-8B qwen3 --set gpuLimit=1
+    #[command(verbatim_doc_comment)]
+    New(kiln::new::NewArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -358,6 +374,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => run_explain(args),
         Command::Diff(args) => run_diff(args),
         Command::Combine(args) => run_combine(args),
+        Command::New(args) => kiln::new::run(&args),
         Command::Cmp(args) => {
             let out = kiln::cmp::run(&args);
             print!("{}", out.stdout);
