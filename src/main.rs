@@ -522,7 +522,7 @@ fn unreachable_args() -> (Option<String>, String) {
 fn run_compile(args: CompileArgs) -> ExitCode {
     let mut req = args.target.request();
     req.shard = args.shard;
-    let (repo, plans, config) = match compile::plan(&req) {
+    let (repo, mut plans, config) = match compile::plan(&req) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
@@ -531,6 +531,12 @@ fn run_compile(args: CompileArgs) -> ExitCode {
     };
     let branch =
         kiln::emit_cmd::branch_target(args.branch.as_deref(), args.layout, config.as_ref());
+    // Only the hydrator layout re-encodes the rendered objects; otherwise their text is
+    // all that is written, and dropping the parsed objects saves most of the memory.
+    let keep_objects = matches!(branch, Some((_, kiln_emit::Layout::Hydrator)));
+    for p in &mut plans {
+        p.facts.keep_objects = keep_objects;
+    }
     let explicit_out = args.out.is_some();
     let out = args.out.unwrap_or_else(|| {
         req.repo.join(

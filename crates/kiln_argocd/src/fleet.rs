@@ -193,6 +193,10 @@ pub struct ClusterFacts {
     /// Render only the Applications of this shard (and those every shard needs to
     /// discover the tree; see [`crate::shard`]).
     pub shard: Option<Shard>,
+    /// Keep each document's parsed object in the result ([`Doc::obj`]) after the walk
+    /// (checks and the `hydrator` layout read them). Off for a plain compile: the
+    /// objects of a large fleet take far more memory than its text.
+    pub keep_objects: bool,
 }
 
 impl ClusterFacts {
@@ -212,6 +216,7 @@ impl ClusterFacts {
             git_file_globbing: GitFileGlobbing::Old,
             source_maps: false,
             shard: None,
+            keep_objects: true,
         }
     }
 }
@@ -473,7 +478,13 @@ impl Walk<'_> {
                 _ => {}
             }
         }
-        rec.docs = rendered.docs;
+        let mut docs = rendered.docs;
+        if !self.facts.keep_objects {
+            for d in &mut docs {
+                d.obj = None;
+            }
+        }
+        rec.docs = docs;
         self.apps.push(rec);
     }
 
