@@ -325,7 +325,14 @@ fn parse_root(text: &str, path: &Path) -> Result<Value, InputError> {
             ),
         });
     }
-    Ok(apps.remove(0))
+    let app = apps.remove(0);
+    if kiln_argocd::tree::get_str(&app, &["metadata", "name"]).is_none_or(|n| n.is_empty()) {
+        return Err(InputError::Root {
+            path: path.to_path_buf(),
+            message: "the root Application has no metadata.name".into(),
+        });
+    }
+    Ok(app)
 }
 
 /// Compiles every planned cluster, in parallel; results are in plan order.

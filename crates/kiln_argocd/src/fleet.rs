@@ -415,7 +415,7 @@ impl Walk<'_> {
             api_versions: &self.facts.api_versions,
             source_maps: self.facts.source_maps,
         };
-        let rendered = source::render_sources(&ctx, &sources);
+        let rendered = crate::isolate::render_sources(&ctx, &sources);
         rec.sources = rendered.records;
         if !rendered.errors.is_empty() {
             rec.status = Status::Error;
@@ -505,7 +505,7 @@ impl Walk<'_> {
         let mut ctx = appset::ExpandContext::new(repo.work_tree(), &is_local);
         ctx.clusters = &self.facts.argocd_clusters;
         ctx.git_file_globbing = self.facts.git_file_globbing;
-        let exp = appset::expand(obj, ns, &ctx);
+        let exp = crate::isolate::expand(obj, ns, &ctx);
         let generated = exp
             .applications
             .iter()

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod files;
 pub mod fleet;
 pub mod generators;
+pub mod isolate;
 pub mod kiln_plugin;
 pub mod pyjson;
 pub mod repo;

@@ -406,9 +406,14 @@ fn object_diffs(prefix: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> Vec<Obj
             _ => continue,
         };
         let label = format!("{prefix}/{}", id_path(id));
+        // Secret values are masked; one that changed reads `*** (changed)`.
+        let (mx, my) = kiln_encoding::mask::mask_yaml_pair(
+            x.map(String::as_str).unwrap_or_default(),
+            y.map(String::as_str).unwrap_or_default(),
+        );
         let (diff, lines_added, lines_removed) = unified(
-            x.map(|s| s.as_bytes()).unwrap_or_default(),
-            y.map(|s| s.as_bytes()).unwrap_or_default(),
+            x.map(|_| mx.as_bytes()).unwrap_or_default(),
+            y.map(|_| my.as_bytes()).unwrap_or_default(),
             &if x.is_some() {
                 format!("a/{label}")
             } else {

@@ -18,6 +18,7 @@
 pub(crate) mod gonum;
 pub use gonum::format_float_g;
 pub mod json;
+pub mod mask;
 pub mod spans;
 pub mod toml;
 pub mod yaml;

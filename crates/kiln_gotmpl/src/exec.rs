@@ -18,6 +18,11 @@ use crate::value::{Field, IntType, ListType, MapType, MethodSig, Str, Ty, Value}
 /// Go's `maxExecDepth`: nesting limit of `{{template}}` calls.
 const MAX_EXEC_DEPTH: usize = 100_000;
 
+/// The most output one template execution (a file, an `include`, a `tpl`) may produce:
+/// 128 MiB. Go has no limit (it would exhaust memory); kiln fails the execution with an
+/// error at the action that crossed it.
+pub const MAX_OUTPUT_BYTES: usize = 128 << 20;
+
 /// Stack kept free before recursing; below it a new stack segment is allocated.
 const RED_ZONE: usize = 256 * 1024;
 /// Size of each extra stack segment for deep template recursion.
@@ -116,6 +121,18 @@ impl State<'_> {
         }))
     }
 
+    /// Fails once one execution's output exceeds [`MAX_OUTPUT_BYTES`].
+    fn check_output(&self, pos: usize, out: &str) -> R<()> {
+        if out.len() > MAX_OUTPUT_BYTES {
+            let msg = format!(
+                "template output exceeds kiln's limit of {} MiB",
+                MAX_OUTPUT_BYTES >> 20
+            );
+            return Err(self.error(pos, &"output", msg));
+        }
+        Ok(())
+    }
+
     // ---- variables ----------------------------------------------------------------
 
     fn push(&mut self, name: &Str, val: RV) {
@@ -151,6 +168,13 @@ impl State<'_> {
     // ---- walking ------------------------------------------------------------------
 
     fn walk_list(&mut self, dot: &RV, list: &[Node], out: &mut String) -> R<Flow> {
+        // Control structures nest without limit (as in Go): grow the stack on the heap.
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            self.walk_list_inner(dot, list, out)
+        })
+    }
+
+    fn walk_list_inner(&mut self, dot: &RV, list: &[Node], out: &mut String) -> R<Flow> {
         for node in list {
             match node {
                 Node::Text(pos, t) => {
@@ -159,7 +183,8 @@ impl State<'_> {
                             m.text(out.len(), &self.tmpl.source, *pos, t.len());
                         }
                     }
-                    out.push_str(t)
+                    out.push_str(t);
+                    self.check_output(*pos, out)?;
                 }
                 Node::Comment => {}
                 Node::Action(a) => {
@@ -171,6 +196,7 @@ impl State<'_> {
                             }
                         }
                         print_value(&v, out);
+                        self.check_output(a.pos, out)?;
                     }
                 }
                 Node::If(b) => match self.walk_if_or_with(dot, b, false, out)? {
@@ -383,6 +409,13 @@ impl State<'_> {
     // ---- evaluation ---------------------------------------------------------------
 
     fn eval_pipeline(&mut self, dot: &RV, pipe: &Pipe) -> R<Value> {
+        // Parenthesized pipelines nest up to the parser's limit: grow the stack on the heap.
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            self.eval_pipeline_inner(dot, pipe)
+        })
+    }
+
+    fn eval_pipeline_inner(&mut self, dot: &RV, pipe: &Pipe) -> R<Value> {
         let mut value: Option<Value> = None;
         for cmd in &pipe.cmds {
             // Results of interface type are unwrapped after each command.

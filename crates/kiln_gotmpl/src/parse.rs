@@ -37,6 +37,7 @@ pub fn parse(name: &str, text: &str, funcs: FuncLookup<'_>) -> Result<Vec<Tree>,
         funcs,
         vars: vec![Str::from("$")],
         range_depth: 0,
+        stack_depth: 0,
         trees: Vec::new(),
     };
     let root = p.parse_top()?;
@@ -51,6 +52,13 @@ pub fn parse(name: &str, text: &str, funcs: FuncLookup<'_>) -> Result<Vec<Tree>,
 
 type PResult<T> = Result<T, ParseError>;
 
+/// Go's `maxStackDepth`: nesting limit of parenthesized pipelines.
+const MAX_STACK_DEPTH: usize = 10_000;
+/// Stack kept free before recursing; below it a new stack segment is allocated.
+const RED_ZONE: usize = 128 * 1024;
+/// Size of each extra stack segment for deeply nested templates.
+const STACK_SEGMENT: usize = 2 * 1024 * 1024;
+
 struct Parser<'a> {
     tokens: Vec<Token>,
     i: usize,
@@ -60,6 +68,8 @@ struct Parser<'a> {
     funcs: FuncLookup<'a>,
     vars: Vec<Str>,
     range_depth: usize,
+    /// Nesting of parenthesized pipelines (Go's `stackDepth`).
+    stack_depth: usize,
     trees: Vec<Tree>,
 }
 
@@ -273,7 +283,9 @@ impl Parser<'_> {
 
     fn control(&mut self, context: &'static str) -> PResult<Box<Branch>> {
         let mark = self.vars.len();
-        let result = self.control_inner(context);
+        // Nested control structures recurse; Go has no limit (its stacks grow), so the
+        // stack grows on the heap here.
+        let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.control_inner(context));
         self.vars.truncate(mark);
         result
     }
@@ -562,7 +574,16 @@ impl Parser<'_> {
                 Arg::Number(t.pos, Box::new(n))
             }
             Tok::LeftParen => {
-                let pipe = self.pipeline("parenthesized pipeline", Tok::RightParen)?;
+                // Go's parse.go: `maxStackDepth` nested parentheses at most.
+                if self.stack_depth >= MAX_STACK_DEPTH {
+                    return Err(self.errorf("max expression depth exceeded"));
+                }
+                self.stack_depth += 1;
+                let pipe = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+                    self.pipeline("parenthesized pipeline", Tok::RightParen)
+                });
+                self.stack_depth -= 1;
+                let pipe = pipe?;
                 let _ = pipe.pos;
                 Arg::Pipe(Box::new(pipe))
             }

@@ -13,6 +13,10 @@ use crate::yaml;
 /// Helm's limit on nested `include`s of the same template (`recursionMaxNums`).
 pub const INCLUDE_RECURSION_MAX: usize = 1000;
 
+/// kiln's limit on nested `tpl` calls (a value that `tpl`s itself). Helm has none: it
+/// recurses until Go's 1 GB stack limit kills the process.
+pub const TPL_RECURSION_MAX: usize = 1000;
+
 /// Markers Helm wraps `required`/`fail` messages in, to find them in nested errors.
 pub const WARN_START: &str = "HELM_ERR_START";
 /// See [`WARN_START`].
@@ -22,6 +26,8 @@ pub const WARN_END: &str = "HELM_ERR_END";
 #[derive(Default, Debug)]
 pub struct RenderState {
     included: HashMap<String, usize>,
+    /// Nesting of `tpl` calls (see [`TPL_RECURSION_MAX`]).
+    tpl_depth: usize,
 }
 
 /// The shared Helm function map (built once).
@@ -188,12 +194,32 @@ fn include(ctx: &mut Ctx<'_>, a: &[Value]) -> Result<Value, GoError> {
     r.map(Value::from)
 }
 
+/// The start of the error for too deeply nested `tpl` calls.
+const TPL_LIMIT_TEXT: &str = "tpl calls nested more than";
+
 /// Helm's `tpl`: parses the string as a template (in a copy of the current template
 /// set, so `define`s inside are visible to nested `include`s) and executes it.
 fn tpl(ctx: &mut Ctx<'_>, a: &[Value]) -> Result<Value, GoError> {
     let text = a[0].as_str().unwrap_or("");
-    match ctx.host.execute_text("gotpl", text, a[1].clone()) {
+    if let Some(st) = state(ctx) {
+        if st.tpl_depth >= TPL_RECURSION_MAX {
+            return Err(GoError::new(format!(
+                "{TPL_LIMIT_TEXT} {TPL_RECURSION_MAX} deep (kiln's limit; Helm would exhaust its stack)"
+            )));
+        }
+        st.tpl_depth += 1;
+    }
+    let r = ctx.host.execute_text("gotpl", text, a[1].clone());
+    if let Some(st) = state(ctx) {
+        st.tpl_depth -= 1;
+    }
+    match r {
         Ok(s) => Ok(Value::from(s.replace("<no value>", ""))),
+        // Not wrapped level by level: 1000 levels of context would make a huge message.
+        Err(e) if e.text.contains(TPL_LIMIT_TEXT) => {
+            let at = e.text.find(TPL_LIMIT_TEXT).unwrap_or(0);
+            Err(GoError::new(&e.text[at..]))
+        }
         Err(e) => {
             let prefix = if e.exec.is_none() {
                 format!("cannot parse template {}: ", go_quote(text))

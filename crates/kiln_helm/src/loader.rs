@@ -404,7 +404,7 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
                 }
             }
             "values.yaml" => {
-                chart.values = load_values(&f.text()).map_err(|(msg, line)| {
+                chart.values = yaml::parse_values_bytes(&f.data).map_err(|(msg, line)| {
                     LoadError::in_file(
                         format!("cannot load values.yaml: {msg}"),
                         "values.yaml",

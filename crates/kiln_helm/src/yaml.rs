@@ -26,6 +26,16 @@ pub fn parse_values(text: &str) -> Result<Map, (String, Option<usize>)> {
     }
 }
 
+/// [`parse_values`] for a file's raw bytes: bytes that are not UTF-8 fail as goyaml's
+/// reader fails (`yaml: invalid leading UTF-8 octet`, ...), as in Helm.
+pub fn parse_values_bytes(data: &[u8]) -> Result<Map, (String, Option<usize>)> {
+    match kiln_encoding::parse_values_bytes(data) {
+        Ok(Value::Map(m, _)) => Ok((*m.snapshot()).clone()),
+        Ok(_) => Ok(Map::new()),
+        Err(e) => Err((e.message.clone(), line_of(&e))),
+    }
+}
+
 /// Parses one document of a values text into a map (`yaml.Unmarshal` into
 /// `map[string]interface{}`): an empty document is an empty map.
 pub fn parse_values_document(text: &str) -> Result<Map, (String, Option<usize>)> {

@@ -120,7 +120,11 @@ impl Files<'_> {
         if let Some(text) = self.cache.get(file) {
             return text.clone();
         }
-        let text = self.sources.read(file).map(Arc::<str>::from);
+        // Snippets never show secret values (Secret data, credential-like keys and env).
+        let text = self
+            .sources
+            .read(file)
+            .map(|t| Arc::<str>::from(kiln_encoding::mask::mask_yaml(&t)));
         self.cache.insert(file.to_string(), text.clone());
         text
     }

@@ -589,36 +589,7 @@ pub fn obj_name(obj: &Object) -> String {
 /// directories, URLs of endpoints and references to other objects (`*_FILE`, `*_PATH`,
 /// `*_DIR`, `*_NAME`, `*_REF`, `*_ENDPOINT`, `*_URL`) are not credentials themselves.
 pub fn is_secret_like_name(name: &str) -> bool {
-    let n = name.to_ascii_uppercase().replace(['-', '.'], "_");
-    if [
-        "_FILE",
-        "_PATH",
-        "_DIR",
-        "_NAME",
-        "_REF",
-        "_ENDPOINT",
-        "_URL",
-        "_URI",
-        "_ENABLED",
-    ]
-    .iter()
-    .any(|s| n.ends_with(s))
-    {
-        return false;
-    }
-    let token = n
-        .match_indices("TOKEN")
-        .any(|(i, _)| !n[i..].starts_with("TOKENIZER") && !n[i..].starts_with("TOKENS"));
-    n.ends_with("_API_KEY")
-        || n == "API_KEY"
-        || n == "APIKEY"
-        || n.contains("APIKEY")
-        || token
-        || n.contains("PASSWORD")
-        || n.contains("PASSWD")
-        || n.contains("SECRET")
-        || n.contains("PRIVATE_KEY")
-        || n.contains("ACCESS_KEY")
+    kiln_encoding::mask::is_secret_like_name(name)
 }
 
 /// Whether a literal value could be a credential: not empty, not a boolean or number,
