@@ -450,3 +450,30 @@ fn plugin_yaml_runs_these_commands() {
     let dockerfile = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();
     assert!(dockerfile.contains("USER 999"));
 }
+
+#[test]
+fn a_render_cache_named_by_the_sidecar_is_used_and_never_stale() {
+    // The image sets KILN_CACHE_DIR (deploy/argocd/Dockerfile): the second call serves
+    // its renders from the cache, with the same bytes as the first and as no cache.
+    let cache = temp_dir("cmp-cache");
+    let cache_dir = cache.join("kiln-cache");
+    let path = "charts/ai/ollama";
+    let cwd = repo_root().join(path);
+    let plain = plugin(
+        "generate",
+        &cwd,
+        &argo_env("ollama", "ollama", path, "home"),
+    );
+    assert_eq!(plain.status.code(), Some(0), "{}", text(&plain.stderr));
+    let mut env = argo_env("ollama", "ollama", path, "home");
+    env.push(("KILN_CACHE_DIR", cache_dir.to_str().unwrap()));
+    for round in ["cold", "warm"] {
+        let out = plugin("generate", &cwd, &env);
+        assert_eq!(out.status.code(), Some(0), "{round}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), text(&plain.stdout), "{round}");
+        assert!(cache_dir.is_dir(), "{round}: no cache written");
+    }
+    // Nothing inside the repository.
+    assert!(!cwd.join(".kiln").exists());
+    let _ = std::fs::remove_dir_all(&cache);
+}
