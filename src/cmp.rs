@@ -403,16 +403,9 @@ fn fleet(
     // The render cache only where the sidecar names a lasting directory
     // ($KILN_CACHE_DIR, deploy/argocd/Dockerfile): the repository itself is a fresh
     // copy at every call, so a cache inside it would never be read again.
-    let cache_dir = std::env::var_os(crate::render_cache::CACHE_DIR_ENV)
-        .filter(|d| !d.is_empty())
-        .filter(|_| {
-            std::env::var(crate::render_cache::NO_CACHE_ENV)
-                .map_or(true, |v| v.is_empty() || v == "0")
-        })
-        .map(std::path::PathBuf::from);
     let mut req = CompileRequest {
         repo: root.to_path_buf(),
-        cache_dir,
+        cache_dir: crate::render_cache::env_cache_dir(),
         ..Default::default()
     };
     if params.live_capabilities {

@@ -31,17 +31,13 @@ pub struct CacheArgs {
 impl CacheArgs {
     /// The cache directory for the repository at `repo`, `None` when caching is off.
     pub fn dir(&self, repo: &Path) -> Option<PathBuf> {
-        let off = std::env::var(NO_CACHE_ENV).is_ok_and(|v| !v.is_empty() && v != "0");
-        if self.no_cache || off {
+        if self.no_cache || cache_disabled_by_env() {
             return None;
         }
         if let Some(d) = &self.cache_dir {
             return Some(d.clone());
         }
-        match std::env::var_os(CACHE_DIR_ENV) {
-            Some(d) if !d.is_empty() => Some(PathBuf::from(d)),
-            _ => Some(repo.join(DEFAULT_DIR)),
-        }
+        Some(env_cache_dir().unwrap_or_else(|| repo.join(DEFAULT_DIR)))
     }
 
     /// Prints the stats line on stderr when `--stats` was given.
@@ -50,6 +46,22 @@ impl CacheArgs {
             eprintln!("{}", stats_line(stats));
         }
     }
+}
+
+/// Whether `$KILN_NO_CACHE` turns the cache off (set, non-empty, not `0`).
+fn cache_disabled_by_env() -> bool {
+    std::env::var(NO_CACHE_ENV).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The cache directory `$KILN_CACHE_DIR` names (non-empty), unless `$KILN_NO_CACHE`
+/// turns the cache off.
+pub fn env_cache_dir() -> Option<PathBuf> {
+    if cache_disabled_by_env() {
+        return None;
+    }
+    std::env::var_os(CACHE_DIR_ENV)
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
 }
 
 /// `kiln: 10010 renders, 9677 from cache (333 rendered, 333 stored)`.
