@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{copy_tree, kiln, read_tree, repo_root, temp_dir};
+use common::{copy_example, kiln, read_tree, repo_root, temp_dir};
 use kiln::render_cache::parse_stats_line;
 
 /// `kiln compile REPO --out OUT --stats ARGS...`: the output must succeed; returns the
@@ -163,10 +163,7 @@ fn thousand_apps_only_the_changed_charts_renders_execute() {
 /// Application and a .helmignore that matters.
 fn example_repo(base: &Path) -> PathBuf {
     let repo = base.join("mono");
-    for d in ["charts", "roles", "clusters"] {
-        copy_tree(&repo_root().join(d), &repo.join(d));
-    }
-    std::fs::copy(repo_root().join("kiln.toml"), repo.join("kiln.toml")).unwrap();
+    copy_example(&repo);
     let sub = repo.join("charts/ai/ollama/charts/extra");
     write(
         &sub.join("Chart.yaml"),

@@ -11,27 +11,10 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dst = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dst);
-        } else {
-            std::fs::copy(e.path(), &dst).unwrap();
-        }
-    }
-}
-
 /// A copy of the example monorepo (charts, roles, clusters, kiln.toml).
 fn example_copy(name: &str) -> PathBuf {
     let dir = temp_dir(name);
-    let root = repo_root();
-    for d in ["charts", "roles", "clusters"] {
-        copy_dir(&root.join(d), &dir.join(d));
-    }
-    std::fs::copy(root.join("kiln.toml"), dir.join("kiln.toml")).unwrap();
+    copy_example(&dir);
     dir
 }
 
@@ -73,7 +56,7 @@ fn example_monorepo_has_no_findings() {
 #[test]
 fn bad_chart_triggers_every_family() {
     let dir = example_copy("check-bad");
-    copy_dir(
+    copy_tree(
         &repo_root().join("tests/bad-ai-chart"),
         &dir.join("charts/ai/bad"),
     );
@@ -172,7 +155,7 @@ fn render_failures_are_findings_with_locations() {
 #[test]
 fn checks_config_relevels_and_disables() {
     let dir = example_copy("check-config");
-    copy_dir(
+    copy_tree(
         &repo_root().join("tests/bad-ai-chart"),
         &dir.join("charts/ai/bad"),
     );
@@ -232,7 +215,7 @@ fn explain_prints_rule_docs() {
 #[test]
 fn github_format_prints_workflow_commands() {
     let dir = example_copy("check-github");
-    copy_dir(
+    copy_tree(
         &repo_root().join("tests/bad-ai-chart"),
         &dir.join("charts/ai/bad"),
     );
@@ -250,7 +233,7 @@ fn github_format_prints_workflow_commands() {
 #[test]
 fn values_comment_suppresses_with_a_reason_only() {
     let dir = example_copy("check-suppress");
-    copy_dir(
+    copy_tree(
         &repo_root().join("tests/bad-ai-chart"),
         &dir.join("charts/ai/bad"),
     );

@@ -90,43 +90,10 @@ fn platform_monorepo_is_identical_at_every_thread_count() {
     );
 }
 
-/// Runs git in `dir` with a fixed identity and dates and no user or system config.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Dev")
-        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
-        .env("GIT_AUTHOR_DATE", "2025-06-09T13:50:08-04:00")
-        .env("GIT_COMMITTER_NAME", "CI")
-        .env("GIT_COMMITTER_EMAIL", "ci@example.com")
-        .env("GIT_COMMITTER_DATE", "2025-06-09T14:00:00-04:00")
-        .output()
-        .expect("run git");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
 #[test]
 fn rendered_branch_commit_is_identical_at_every_thread_count() {
     let dir = temp_dir("determinism-branch");
-    let root = repo_root();
-    for d in ["charts", "roles", "clusters"] {
-        copy_tree(&root.join(d), &dir.join(d));
-    }
-    std::fs::copy(root.join("kiln.toml"), dir.join("kiln.toml")).unwrap();
+    copy_example(&dir);
     std::fs::write(dir.join(".gitignore"), "/rendered\n").unwrap();
     git(&dir, &["init", "-q"]);
     git(&dir, &["add", "-A"]);

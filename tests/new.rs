@@ -224,10 +224,8 @@ fn scaffolds_render_like_helm() {
 /// A copy of the example monorepo (what `kiln check`/`compile` read).
 fn example_copy(name: &str) -> PathBuf {
     let dir = temp_dir(name);
-    for d in ["charts", "roles", "clusters", "schemas"] {
-        copy_tree(&repo_root().join(d), &dir.join(d));
-    }
-    std::fs::copy(repo_root().join("kiln.toml"), dir.join("kiln.toml")).unwrap();
+    copy_example(&dir);
+    copy_tree(&repo_root().join("schemas"), &dir.join("schemas"));
     dir
 }
 

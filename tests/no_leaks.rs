@@ -7,7 +7,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::*;
 
@@ -18,34 +18,6 @@ const DATA_B64: &str = "a2lsbi1sZWFrLWRhdGEtWjNrMQ==";
 const ENV: &str = "sk-kiln-leak-env-P4x8";
 /// The base value of `DATA` and `ENV` before the change (also secret).
 const OLD_ENV: &str = "sk-kiln-leak-old-M2v6";
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Dev")
-        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
-        .env("GIT_AUTHOR_DATE", "2025-06-09T13:50:08-04:00")
-        .env("GIT_COMMITTER_NAME", "CI")
-        .env("GIT_COMMITTER_EMAIL", "ci@example.com")
-        .env("GIT_COMMITTER_DATE", "2025-06-09T14:00:00-04:00")
-        .output()
-        .expect("run git");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     let o = kiln(args, dir);
@@ -76,11 +48,7 @@ fn assert_no_secret(what: &str, text: &str) {
 /// a Secret, and a second commit with the planted values. Returns the repository.
 fn planted_repo(name: &str) -> PathBuf {
     let dir = temp_dir(&format!("leaks-{name}"));
-    let root = repo_root();
-    for d in ["charts", "roles", "clusters"] {
-        copy_tree(&root.join(d), &dir.join(d));
-    }
-    std::fs::copy(root.join("kiln.toml"), dir.join("kiln.toml")).unwrap();
+    copy_example(&dir);
     std::fs::write(dir.join(".gitignore"), "/rendered\n").unwrap();
     plant(&dir, OLD_ENV, "b2xkLXNlY3JldA==", "old-string-data");
     git(&dir, &["init", "-q"]);

@@ -13,7 +13,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{copy_tree, repo_root, temp_dir};
+use common::{copy_example, repo_root, temp_dir};
 use kiln_gotmpl::Value;
 
 fn pre_commit_available() -> bool {
@@ -171,10 +171,7 @@ fn pre_commit_hooks_check_and_rerender() {
         dir: base.join("mono"),
         env: env.clone(),
     };
-    for d in ["charts", "roles", "clusters"] {
-        copy_tree(&repo_root().join(d), &repo.dir.join(d));
-    }
-    std::fs::copy(repo_root().join("kiln.toml"), repo.dir.join("kiln.toml")).unwrap();
+    copy_example(&repo.dir);
     std::fs::write(
         repo.dir.join(".pre-commit-config.yaml"),
         local_hooks_config(),

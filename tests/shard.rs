@@ -156,10 +156,7 @@ fn check_shards_find_what_one_run_finds() {
     // deployed chart) and an undeployed bad chart.
     let dir = temp_dir("shard-check");
     let root = repo_root();
-    for d in ["charts", "roles", "clusters"] {
-        copy_tree(&root.join(d), &dir.join(d));
-    }
-    std::fs::copy(root.join("kiln.toml"), dir.join("kiln.toml")).unwrap();
+    copy_example(&dir);
     copy_tree(&root.join("tests/bad-ai-chart"), &dir.join("charts/ai/bad"));
     let values = dir.join("charts/ai/ollama/values.yaml");
     let text = std::fs::read_to_string(&values).unwrap();

@@ -91,3 +91,44 @@ pub fn oracle_python() -> Option<String> {
     }
     None
 }
+
+/// Copies the example monorepo kiln compiles by default — `kiln.toml`, `charts/`,
+/// `roles/`, `clusters/` — into `to`.
+pub fn copy_example(to: &Path) {
+    let root = repo_root();
+    for d in ["charts", "roles", "clusters"] {
+        copy_tree(&root.join(d), &to.join(d));
+    }
+    std::fs::copy(root.join("kiln.toml"), to.join("kiln.toml")).unwrap();
+}
+
+/// Runs git in `dir` with a fixed identity and dates and no user or system config, so
+/// commit ids are reproducible; panics with git's stderr on failure. Returns stdout,
+/// trimmed.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new("git")
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Dev")
+        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
+        .env("GIT_AUTHOR_DATE", "2025-06-09T13:50:08-04:00")
+        .env("GIT_COMMITTER_NAME", "CI")
+        .env("GIT_COMMITTER_EMAIL", "ci@example.com")
+        .env("GIT_COMMITTER_DATE", "2025-06-09T14:00:00-04:00")
+        .output()
+        .expect("run git");
+    assert!(
+        o.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
