@@ -232,7 +232,7 @@ fn rerender(h: &HelmRender, extra: &Map) -> Result<Vec<Object>, String> {
         kiln_helm::values::deep_copy_map(extra),
     );
     let out = kiln_helm::template(&h.chart, &user, &h.options).map_err(|e| e.message)?;
-    let docs = kiln_argocd::source::helm_docs(&out, &h.chart_dir, h.skip_tests, true);
+    let docs = kiln_argocd::source::helm_docs(&out, &h.chart_dir, h.skip_tests, true, true);
     Ok(objects_of(docs.iter(), &h.options.render.namespace))
 }
 
@@ -397,7 +397,7 @@ fn render_default(
             return Err(failure(e.message, loc, Some(app)));
         }
     };
-    let docs = kiln_argocd::source::helm_docs(&out, dir, false, true);
+    let docs = kiln_argocd::source::helm_docs(&out, dir, false, true, true);
     let h = Arc::new(HelmRender {
         chart_dir: dir.to_string(),
         chart: chart.clone(),

@@ -29,8 +29,8 @@
 //! # Entries
 //!
 //! `DIR/v<FORMAT>/<2 hex>/<62 hex>`: magic, format, the key, the documents (CRDs,
-//! manifests, hooks with their parsed objects), with source maps also the coalesced
-//! values and the source maps (`kiln check`), and a checksum. Template sources named by
+//! manifests, hooks with their kinds; objects are parsed again from the text when
+//! asked for), with source maps also the coalesced values and the source maps (`kiln check`), and a checksum. Template sources named by
 //! source maps are stored once each, content-addressed, in `DIR/v<FORMAT>/src/`.
 //! Files are written to a temporary name and renamed into place, so concurrent runs
 //! and interrupted runs never leave a partial entry; an entry that does not decode (bad
@@ -48,6 +48,7 @@ use kiln_gotmpl::ast::Source;
 use kiln_gotmpl::{IntType, ListType, Map, MapRef, MapSpan, MapType, SourceMap, UintType, Value};
 use kiln_helm::caps::Capabilities;
 use kiln_helm::engine::RenderOptions;
+use kiln_helm::head::{Head, Identity};
 use kiln_helm::loader::{ChartEntry, ChartEntryKind, ChartTree};
 use kiln_helm::manifest::Manifest;
 use kiln_helm::template::{TemplateOptions, TemplateOutput};
@@ -55,7 +56,7 @@ use sha2::{Digest as _, Sha256};
 
 /// Version of the entry format and of the key derivation; part of every key and of the
 /// directory name. Bump it whenever either changes.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// The default cache directory, relative to the repository root.
 pub const DEFAULT_DIR: &str = ".kiln/cache";
@@ -279,7 +280,11 @@ impl RenderCache {
                 w.str(&m.content);
                 w.u64(m.offset as u64);
                 w.str(&m.kind);
-                w.value(&m.object, 0)?;
+                // The object is parsed from the text again when something asks for it.
+                w.u8(u8::from(m.is_object));
+                for field in [&m.id.api_version, &m.id.kind, &m.id.name, &m.id.namespace] {
+                    w.opt_str(field.as_deref());
+                }
             }
         }
         w.u8(u8::from(source_maps));
@@ -341,13 +346,24 @@ impl RenderCache {
             let n = r.count()?;
             let mut list = Vec::with_capacity(n);
             for _ in 0..n {
-                list.push(Manifest {
-                    path: r.string()?,
-                    content: r.string()?,
-                    offset: r.usize()?,
-                    kind: r.string()?,
-                    object: r.value(0)?,
-                });
+                let path = r.string()?;
+                let content = r.string()?;
+                let offset = r.usize()?;
+                let kind = r.string()?;
+                let is_object = r.u8()? == 1;
+                let id = Identity {
+                    api_version: r.opt_string()?,
+                    kind: r.opt_string()?,
+                    name: r.opt_string()?,
+                    namespace: r.opt_string()?,
+                };
+                let head = Head {
+                    is_object,
+                    kind,
+                    hook: None,
+                    id,
+                };
+                list.push(Manifest::new(path, content, offset, head));
             }
             if hooks {
                 out.hooks = list;
@@ -672,6 +688,16 @@ impl Writer {
         self.0.extend_from_slice(b);
     }
 
+    fn opt_str(&mut self, s: Option<&str>) {
+        match s {
+            None => self.u8(0),
+            Some(s) => {
+                self.u8(1);
+                self.str(s);
+            }
+        }
+    }
+
     fn str(&mut self, s: &str) {
         self.bytes(s.as_bytes());
     }
@@ -816,6 +842,14 @@ impl<'a> Reader<'a> {
     fn bytes(&mut self) -> Option<&'a [u8]> {
         let n = self.usize()?;
         self.take(n)
+    }
+
+    fn opt_string(&mut self) -> Option<Option<String>> {
+        match self.u8()? {
+            0 => Some(None),
+            1 => Some(Some(self.string()?)),
+            _ => None,
+        }
     }
 
     fn string(&mut self) -> Option<String> {
@@ -988,13 +1022,15 @@ mod tests {
         ]);
         let out = TemplateOutput {
             crds: vec![("c/crds/x.yaml".into(), "kind: X\n".into())],
-            manifests: vec![Manifest {
-                path: "c/templates/a.yaml".into(),
-                content: "a: 1".into(),
-                offset: 0,
-                kind: String::new(),
-                object: sample(),
-            }],
+            manifests: vec![Manifest::new(
+                "c/templates/a.yaml".into(),
+                "a: 1".into(),
+                0,
+                Head {
+                    is_object: true,
+                    ..Head::default()
+                },
+            )],
             values: sample(),
             source_maps: [("c/templates/a.yaml".to_string(), Arc::new(map))]
                 .into_iter()

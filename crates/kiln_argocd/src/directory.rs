@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use kiln_gotmpl::{SourceMap, Value};
 use kiln_helm::glob::Glob;
+use kiln_helm::head::Identity;
 
 use crate::files::{join, EntryKind};
 use crate::repo::Repo;
@@ -83,7 +84,9 @@ pub fn render(
                 docs.push(Doc {
                     source: source.clone(),
                     text: kiln_encoding::to_yaml(&o),
+                    id: Identity::of(&o),
                     obj: Some(o),
+                    is_object: true,
                     hook: false,
                     source_index: 0,
                     origin: None,
@@ -100,7 +103,9 @@ pub fn render(
                 docs.push(Doc {
                     source: source.clone(),
                     text: piece,
+                    id: Identity::of(&value),
                     obj: Some(value),
+                    is_object: true,
                     hook: false,
                     source_index: 0,
                     origin: map.as_ref().map(|m| DocOrigin {

@@ -9,6 +9,7 @@ use kiln_gotmpl::{Map, SourceMap, Value};
 use kiln_helm::caps::Capabilities;
 use kiln_helm::chart::Chart;
 use kiln_helm::engine::RenderOptions;
+pub use kiln_helm::head::Identity;
 use kiln_helm::manifest::split_manifests_at;
 use kiln_helm::template::{TemplateOptions, TemplateOutput};
 
@@ -23,8 +24,14 @@ pub struct Doc {
     pub source: String,
     /// The document text, trimmed.
     pub text: String,
-    /// The parsed object, when the document is a mapping.
+    /// The parsed object, when the document is a mapping and was parsed: always with
+    /// [`AppContext::all_objects`], else only for `Application` and `ApplicationSet`
+    /// documents (what the fleet walk reads).
     pub obj: Option<Value>,
+    /// Whether the document is a mapping (an object), parsed or not.
+    pub is_object: bool,
+    /// The object's `apiVersion`, `kind`, name and namespace, parsed or not.
+    pub id: Identity,
     /// Whether it carries a `helm.sh/hook` annotation.
     pub hook: bool,
     /// Index of the Application source that produced it (in `spec.sources`; 0 for
@@ -178,6 +185,10 @@ pub struct AppContext<'a> {
     pub api_versions: &'a [String],
     /// Keep what checks need: document origins and [`SourceRecord::helm`].
     pub source_maps: bool,
+    /// Parse every rendered document into [`Doc::obj`] (checks, the hydrator layout);
+    /// otherwise only `Application` and `ApplicationSet` documents are parsed — the rest
+    /// only has its head read, which is all Helm itself reads.
+    pub all_objects: bool,
 }
 
 /// The result of rendering all sources of an Application.
@@ -707,7 +718,13 @@ fn render_helm(
                 }),
                 message: e.message,
             })?;
-        let docs = helm_docs(&out, chart_dir, skip_tests, ctx.source_maps);
+        let docs = helm_docs(
+            &out,
+            chart_dir,
+            skip_tests,
+            ctx.source_maps,
+            ctx.all_objects,
+        );
         if let Some(h) = &mut rec.helm {
             Arc::make_mut(h).values = out.values.clone();
         }
@@ -720,11 +737,14 @@ fn render_helm(
 /// The documents of a `helm template` result in the order Argo CD applies them: CRDs
 /// (one document each), manifests by install order, then hooks. With `source_maps`,
 /// each carries its origin (template output or CRD file of the chart at `chart_dir`).
+/// With `all_objects` every document's object is parsed into [`Doc::obj`], otherwise
+/// only those of `Application` and `ApplicationSet` documents.
 pub fn helm_docs(
     out: &TemplateOutput,
     chart_dir: &str,
     skip_tests: bool,
     source_maps: bool,
+    all_objects: bool,
 ) -> Vec<Doc> {
     let mut docs = Vec::new();
     for (name, data) in &out.crds {
@@ -737,6 +757,8 @@ pub fn helm_docs(
             docs.push(Doc {
                 source: name.clone(),
                 text,
+                is_object: obj.is_some(),
+                id: obj.as_ref().map(Identity::of).unwrap_or_default(),
                 obj,
                 hook: false,
                 source_index: 0,
@@ -756,7 +778,12 @@ pub fn helm_docs(
             docs.push(Doc {
                 source: m.path.clone(),
                 text: m.content.trim().to_string(),
-                obj: m.object.as_map().is_some().then(|| m.object.clone()),
+                obj: (m.is_object
+                    && (all_objects
+                        || matches!(m.kind.as_str(), "Application" | "ApplicationSet")))
+                .then(|| m.object().clone()),
+                is_object: m.is_object,
+                id: m.id.clone(),
                 hook,
                 source_index: 0,
                 origin: out.source_maps.get(&m.path).map(|map| DocOrigin {

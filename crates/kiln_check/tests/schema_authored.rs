@@ -248,8 +248,8 @@ fn example_repository_objects_validate() {
         .unwrap();
         let out = kiln_helm::template(&chart, &kiln_gotmpl::Map::new(), &opts).unwrap();
         for m in out.manifests.iter().chain(out.hooks.iter()) {
-            if m.object.as_map_ref().is_some() {
-                let o = object_from(m.object.clone(), &m.path, None);
+            if m.object().as_map_ref().is_some() {
+                let o = object_from(m.object().clone(), &m.path, None);
                 if covered(&o) {
                     objs.push((format!("charts/ai/{c}/{}", m.path), o));
                 }

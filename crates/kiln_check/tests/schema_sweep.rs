@@ -37,8 +37,8 @@ fn render_default(chart_dir: &str, kube: &str) -> Vec<Object> {
     out.manifests
         .iter()
         .chain(out.hooks.iter())
-        .filter(|m| m.object.as_map_ref().is_some())
-        .map(|m| object_from(m.object.clone(), &m.path, None))
+        .filter(|m| m.object().as_map_ref().is_some())
+        .map(|m| object_from(m.object().clone(), &m.path, None))
         .collect()
 }
 

@@ -377,7 +377,9 @@ mod tests {
         Doc {
             source: "c/templates/x.yaml".into(),
             text: text.into(),
+            id: kiln_argocd::source::Identity::of(&value),
             obj: Some(value),
+            is_object: true,
             hook: false,
             source_index: 0,
             origin: None,

@@ -15,6 +15,7 @@ pub mod error;
 pub mod files;
 pub mod funcs;
 pub mod glob;
+pub mod head;
 pub mod ignore;
 pub mod loader;
 pub mod manifest;

@@ -3,10 +3,12 @@
 //! stream `helm template` prints (`pkg/cmd/template.go`).
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use kiln_gotmpl::{Map, Str, Value};
 
 use crate::error::{ErrorKind, HelmError};
+use crate::head::{Head, Identity};
 
 /// Helm's `InstallOrder`: kinds are installed in this order; unknown kinds go last,
 /// sorted by kind name.
@@ -67,7 +69,7 @@ pub const HOOK_EVENTS: &[&str] = &[
 ];
 
 /// One document of the rendered output.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Manifest {
     /// The template it came from (`chart/templates/x.yaml`).
     pub path: String,
@@ -77,8 +79,67 @@ pub struct Manifest {
     pub offset: usize,
     /// `kind`, or empty.
     pub kind: String,
-    /// The parsed document (`Nil` when it is empty or only comments).
-    pub object: Value,
+    /// Whether the document is a mapping (`false` when it is empty or only comments).
+    pub is_object: bool,
+    /// The object's `apiVersion`, `kind`, name and namespace.
+    pub id: Identity,
+    /// The parsed document, once something asked for it (see [`Manifest::object`]).
+    object: OnceLock<Value>,
+}
+
+impl Manifest {
+    /// A document whose object is parsed from `content` when first asked for (`head`:
+    /// what [`document_head`] read of it).
+    pub fn new(path: String, content: String, offset: usize, head: Head) -> Manifest {
+        Manifest {
+            path,
+            content,
+            offset,
+            kind: head.kind,
+            is_object: head.is_object,
+            id: head.id,
+            object: OnceLock::new(),
+        }
+    }
+
+    /// [`Manifest::new`] with the object already parsed (`Nil` when it is not a mapping).
+    pub fn with_object(
+        path: String,
+        content: String,
+        offset: usize,
+        head: Head,
+        object: Value,
+    ) -> Manifest {
+        let m = Manifest::new(path, content, offset, head);
+        let _ = m.object.set(object);
+        m
+    }
+
+    /// The parsed document (as `sigs.k8s.io/yaml.Unmarshal` into `interface{}`; `Nil`
+    /// when it is empty or only comments). Rendering only reads each document's head
+    /// ([`crate::head`]); the whole object is parsed here, once, for the callers that
+    /// need it (the Application walk, checks, the hydrator layout).
+    pub fn object(&self) -> &Value {
+        self.object.get_or_init(|| {
+            if !self.is_object {
+                return Value::Nil;
+            }
+            // The document was checked when it was rendered, so this parse succeeds.
+            crate::yaml::parse_document(&self.content).unwrap_or(Value::Nil)
+        })
+    }
+}
+
+/// Manifests are equal when their text and origin are; the object follows from the text.
+impl PartialEq for Manifest {
+    fn eq(&self, other: &Manifest) -> bool {
+        self.path == other.path
+            && self.content == other.content
+            && self.offset == other.offset
+            && self.kind == other.kind
+            && self.is_object == other.is_object
+            && self.id == other.id
+    }
 }
 
 fn is_go_space(c: char) -> bool {
@@ -188,28 +249,21 @@ pub fn sort_manifests(
             continue;
         }
         for (offset, doc) in split_manifests_at(content) {
-            let object = crate::yaml::parse_document(doc).map_err(|(msg, line)| HelmError {
+            let (head, object) = document_head(doc).map_err(|(msg, line)| HelmError {
                 kind: ErrorKind::Manifest,
                 message: format!("YAML parse error on {path}: {msg}"),
                 file: Some(path.clone()),
                 line,
                 col: None,
             })?;
-            let head = SimpleHead::read(&object, doc).map_err(|msg| HelmError {
-                kind: ErrorKind::Manifest,
-                message: format!("YAML parse error on {path}: {msg}"),
-                file: Some(path.clone()),
-                line: None,
-                col: None,
-            })?;
-            let m = Manifest {
-                path: path.clone(),
-                content: doc.to_string(),
-                offset,
-                kind: head.kind.clone(),
-                object,
+            let hook = head.hook.clone();
+            let m = match object {
+                Some(object) => {
+                    Manifest::with_object(path.clone(), doc.to_string(), offset, head, object)
+                }
+                None => Manifest::new(path.clone(), doc.to_string(), offset, head),
             };
-            match head.hook {
+            match hook {
                 None => generic.push(m),
                 Some(events) => {
                     let known = events
@@ -225,6 +279,37 @@ pub fn sort_manifests(
     sort_by_kind(&mut hooks);
     sort_by_kind(&mut generic);
     Ok((hooks, generic))
+}
+
+/// What `SortManifests` reads from one document: its head, from the fast reading of
+/// [`crate::head::scan`] when the document is plain block YAML, else from the full
+/// parse (whose object comes back too, so it is not parsed twice). Errors are Helm's
+/// message and line, as `sort_manifests` words them after `YAML parse error on FILE: `.
+pub fn document_head(doc: &str) -> Result<(Head, Option<Value>), (String, Option<usize>)> {
+    if let Some(head) = crate::head::scan(doc) {
+        return Ok((head, None));
+    }
+    let (head, object) = parsed_head(doc)?;
+    Ok((head, Some(object)))
+}
+
+/// [`document_head`] by the full parse only (for tests comparing it with the fast
+/// reading).
+#[doc(hidden)]
+pub fn document_head_parsed(doc: &str) -> Result<Head, (String, Option<usize>)> {
+    parsed_head(doc).map(|(head, _)| head)
+}
+
+fn parsed_head(doc: &str) -> Result<(Head, Value), (String, Option<usize>)> {
+    let object = crate::yaml::parse_document(doc)?;
+    let head = SimpleHead::read(&object, doc).map_err(|msg| (msg, None))?;
+    let head = Head {
+        is_object: object.as_map().is_some(),
+        kind: head.kind,
+        hook: head.hook,
+        id: Identity::of(&object),
+    };
+    Ok((head, object))
 }
 
 /// The fields Helm reads from each document (`releaseutil.SimpleHead`), decoded as

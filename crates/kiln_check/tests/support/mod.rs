@@ -97,7 +97,7 @@ pub fn render(chart: &Arc<Chart>, user: &Map, ctx: &RenderCtx) -> Result<Vec<Obj
     Ok(manifests
         .iter()
         .chain(hooks.iter())
-        .filter_map(|m| object(m.object.clone(), &m.path, &ctx.namespace))
+        .filter_map(|m| object(m.object().clone(), &m.path, &ctx.namespace))
         .collect())
 }
 
