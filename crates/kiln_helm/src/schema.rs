@@ -126,6 +126,14 @@ fn validate_cached(
     schema_json: &Arc<[u8]>,
     cache: &SchemaCache,
 ) -> Result<(), String> {
+    // Once the schema is compiled, shallow values are validated on the caller's thread
+    // (the schema walk grows its stack as it needs: `Validator::run`); starting a thread
+    // per render cost more than many validations.
+    if let Some((bytes, compiled)) = cache.0.get() {
+        if Arc::ptr_eq(bytes, schema_json) && shallower_than(values, INLINE_DEPTH) {
+            return validate_compiled(values, &*compiled.clone()?);
+        }
+    }
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("kiln-schema".into())
@@ -172,6 +180,24 @@ impl std::fmt::Debug for SchemaCache {
         };
         write!(f, "SchemaCache({state})")
     }
+}
+
+/// Values nested at most this deep are validated on the caller's thread.
+const INLINE_DEPTH: usize = 32;
+
+/// Whether no map or list in `values` is nested `limit` levels deep.
+fn shallower_than(values: &Map, limit: usize) -> bool {
+    fn value(v: &Value, limit: usize) -> bool {
+        if limit == 0 {
+            return false;
+        }
+        match v {
+            Value::Map(m, _) => m.snapshot().values().all(|v| value(v, limit - 1)),
+            Value::List(l, _) => l.iter().all(|v| value(v, limit - 1)),
+            _ => true,
+        }
+    }
+    limit > 0 && values.values().all(|v| value(v, limit - 1))
 }
 
 /// Stack for the validation thread (reserved, not committed, until used).
@@ -2531,8 +2557,13 @@ impl Compiled {
         }
     }
 
-    /// The library's `validator.validate`.
+    /// The library's `validator.validate`. The walk may nest [`MAX_DEPTH`] schemas deep
+    /// on a caller's ordinary thread, so it grows the stack when it runs low.
     fn run(&self, vd: &mut Vd, scope: &Scope) -> VResult {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.run_here(vd, scope))
+    }
+
+    fn run_here(&self, vd: &mut Vd, scope: &Scope) -> VResult {
         let s = &self.schemas[vd.sch];
         let v = vd.v;
         if let Some(b) = s.boolean {
