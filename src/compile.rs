@@ -407,11 +407,14 @@ pub fn replace_dir(
         std::fs::remove_dir_all(&tmp)?;
     }
     std::fs::create_dir_all(&tmp)?;
+    crate::budget::writing(&tmp);
     let written = fill(&tmp);
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
+    // From here the run finishes the swap even if its `--timeout` runs out.
+    let _commit = crate::budget::commit();
     if out.exists() {
         std::fs::rename(out, &old)?;
     }

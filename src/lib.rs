@@ -5,6 +5,7 @@
 //! done by `kiln_argocd` (the Argo CD walk), `kiln_helm` (charts) and `kiln_gotmpl` (the
 //! template engine).
 
+pub mod budget;
 pub mod check_cmd;
 pub mod check_input;
 pub mod cmp;

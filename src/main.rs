@@ -22,6 +22,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Stop with exit code 2 when the whole run takes longer than SECS seconds (a time
+    /// budget for CI jobs, hooks and the Argo CD plugin); a stopped run writes nothing.
+    #[arg(long, global = true, value_name = "SECS", value_parser = kiln::budget::parse_secs)]
+    timeout: Option<f64>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -366,6 +370,9 @@ struct CombineArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(secs) = cli.timeout {
+        kiln::budget::start(secs);
+    }
     match cli.command {
         Command::Compile(args) => run_compile(args),
         Command::Template(args) => run_template(args),

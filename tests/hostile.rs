@@ -641,3 +641,54 @@ fn panic_in_one_application_is_isolated() {
     assert_eq!(status("good"), "rendered");
     assert!(repo.join("out/c/good/manifest.yaml").is_file());
 }
+
+/// `--timeout SECS`: a template that loops for a long time stops the run at its budget
+/// with exit code 2 and a message naming the budget; nothing is written, no partial
+/// tree is left beside the destination, and an existing tree is kept as it was.
+#[test]
+fn time_budget_stops_a_slow_run() {
+    let slow =
+        "{{- range until 20000 }}{{ range until 20000 }}{{ end }}{{ end }}\nkind: ConfigMap\n";
+    let repo = fleet(
+        "timeout",
+        "",
+        vec![text("charts/bad/templates/cm.yaml", slow)],
+    );
+    std::fs::create_dir_all(repo.join("out")).unwrap();
+    std::fs::write(repo.join("out/keep.txt"), "before").unwrap();
+    for args in [
+        vec!["compile", ".", "--out", "out", "--timeout", "1"],
+        vec!["--timeout", "1.5", "check", "."],
+        vec!["template", "charts/bad", "--timeout", "1"],
+    ] {
+        let start = Instant::now();
+        let r = run(&args, &repo);
+        let took = start.elapsed();
+        assert_eq!(r.code, 2, "{args:?}: {}\n{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("time budget of 1") && r.stderr.contains("--timeout"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        // The budget plus process start and exit, with room for a loaded CI machine.
+        assert!(took < Duration::from_secs(10), "{args:?} took {took:?}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(repo.join("out/keep.txt")).unwrap(),
+        "before"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&repo)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kiln-new") || n.contains("kiln-old"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A budget that is not a positive number is a usage error.
+    let r = run(&["compile", ".", "--timeout", "0"], &repo);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("positive number of seconds"),
+        "{}",
+        r.stderr
+    );
+}
