@@ -684,10 +684,20 @@ fn bench_fleet(args: &Args, kiln: &Path) -> Result<serde_json::Value, String> {
     );
     let mut j = serde_json::Map::new();
     let mut best: BTreeMap<usize, Usage> = BTreeMap::new();
+    // Every run writes a directory of its own, removed only after all runs: removing a
+    // tree of 20,000 files just before the next run makes that run slower on some file
+    // systems (ext4 without a journal skips inodes freed in the last minute when it
+    // allocates new ones), which would measure the benchmark, not kiln.
+    let run_dir =
+        |threads: usize, run: usize| bench_dir().join(format!("fleet-out-{threads}-{run}"));
     for threads in [1usize, 2] {
-        let out = bench_dir().join(format!("fleet-out-{threads}"));
-        for _ in 0..args.runs {
-            let _ = std::fs::remove_dir_all(&out);
+        for run in 0..args.runs {
+            let _ = std::fs::remove_dir_all(run_dir(threads, run));
+        }
+    }
+    for threads in [1usize, 2] {
+        for run in 0..args.runs {
+            let out = run_dir(threads, run);
             let u = measure(
                 Command::new(kiln)
                     .arg("compile")
@@ -728,10 +738,12 @@ fn bench_fleet(args: &Args, kiln: &Path) -> Result<serde_json::Value, String> {
             }),
         );
     }
-    let identical = same_tree(
-        &bench_dir().join("fleet-out-1"),
-        &bench_dir().join("fleet-out-2"),
-    )?;
+    let identical = same_tree(&run_dir(1, 0), &run_dir(2, 0))?;
+    for threads in [1usize, 2] {
+        for run in 0..args.runs {
+            let _ = std::fs::remove_dir_all(run_dir(threads, run));
+        }
+    }
     let (one, two) = (best[&1], best[&2]);
     let speedup = one.wall.as_secs_f64() / two.wall.as_secs_f64();
     println!(
@@ -754,8 +766,11 @@ fn bench_fleet(args: &Args, kiln: &Path) -> Result<serde_json::Value, String> {
     let cache = bench_dir().join("fleet-cache");
     let _ = std::fs::remove_dir_all(&cache);
     let mut cached = Vec::new();
-    for what in ["cold (filling the cache)", "warm (nothing changed)"] {
-        let out = bench_dir().join("fleet-out-cache");
+    for (i, what) in ["cold (filling the cache)", "warm (nothing changed)"]
+        .into_iter()
+        .enumerate()
+    {
+        let out = bench_dir().join(format!("fleet-out-cache-{i}"));
         let _ = std::fs::remove_dir_all(&out);
         let u = measure(
             Command::new(kiln)
@@ -774,6 +789,9 @@ fn bench_fleet(args: &Args, kiln: &Path) -> Result<serde_json::Value, String> {
             u.max_rss_kib as f64 / 1024.0
         );
         cached.push(serde_json::json!({"what": what, "wall_s": u.wall.as_secs_f64(), "cpu_s": u.cpu.as_secs_f64(), "max_rss_mb": u.max_rss_kib as f64 / 1024.0}));
+    }
+    for i in 0..2 {
+        let _ = std::fs::remove_dir_all(bench_dir().join(format!("fleet-out-cache-{i}")));
     }
     j.insert("cache".into(), serde_json::Value::Array(cached));
     j.insert("speedup".into(), serde_json::json!(speedup));
