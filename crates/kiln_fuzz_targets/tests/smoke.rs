@@ -38,12 +38,12 @@ fn run(name: &str, iterations: usize) {
 
 #[test]
 fn smoke_template_parse() {
-    run("template_parse", 20_000);
+    run("template_parse", 25_000);
 }
 
 #[test]
 fn smoke_template_exec() {
-    run("template_exec", 5_000);
+    run("template_exec", 25_000);
 }
 
 #[test]
@@ -53,10 +53,10 @@ fn smoke_values_yaml() {
 
 #[test]
 fn smoke_appset_expand() {
-    run("appset_expand", 5_000);
+    run("appset_expand", 50_000);
 }
 
 #[test]
 fn smoke_chart_archive() {
-    run("chart_archive", 1_000);
+    run("chart_archive", 1_500);
 }

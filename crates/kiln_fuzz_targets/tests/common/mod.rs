@@ -619,7 +619,7 @@ pub fn mutate(rng: &mut Rng, data: &mut Vec<u8>, others: &[Vec<u8>]) {
     }
 }
 
-/// The smoke fuzz of target `name`: `iterations` inputs, each a seed with 1–8
+/// The smoke fuzz of target `name`: `iterations` inputs, each a seed with 1–4
 /// mutations (an archive seed is unpacked, one file mutated, and packed again), every
 /// 16th result kept as a further seed. Deterministic for a given seed list.
 pub fn smoke(name: &str, seeds: &[Vec<u8>], iterations: usize) {
@@ -650,7 +650,7 @@ pub fn smoke(name: &str, seeds: &[Vec<u8>], iterations: usize) {
             tgz(&files)
         } else {
             let mut d = pool[rng.below(pool.len())].clone();
-            for _ in 0..1 + rng.below(8) {
+            for _ in 0..1 + rng.below(4) {
                 mutate(&mut rng, &mut d, &pool[..seeds.len()]);
             }
             d.truncate(kiln_fuzz_targets::MAX_INPUT);
