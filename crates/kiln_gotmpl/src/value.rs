@@ -382,7 +382,8 @@ impl Value {
     /// A deep copy: maps become new, independent maps (recursively); everything else is
     /// immutable and shared.
     pub fn deep_copy(&self) -> Value {
-        match self {
+        // Values nest as deep as YAML allows (10,000 levels): grow the stack on the heap.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || match self {
             Value::Map(m, t) => Value::Map(m.deep_copy(), *t),
             Value::List(l, t)
                 if l.iter()
@@ -391,7 +392,7 @@ impl Value {
                 Value::List(Arc::new(l.iter().map(Value::deep_copy).collect()), *t)
             }
             other => other.clone(),
-        }
+        })
     }
 
     /// The elements of a Go slice value (of any slice type), else `None`.
