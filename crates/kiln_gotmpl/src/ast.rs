@@ -286,8 +286,8 @@ impl fmt::Display for Node {
             Node::Range(b) => write_branch(f, "range", b),
             Node::With(b) => write_branch(f, "with", b),
             Node::Template(t) => match &t.pipe {
-                Some(p) => write!(f, "{{{{template {:?} {}}}}}", &*t.name, p),
-                None => write!(f, "{{{{template {:?}}}}}", &*t.name),
+                Some(p) => write!(f, "{{{{template {} {}}}}}", crate::fmt::quote(&t.name), p),
+                None => write!(f, "{{{{template {}}}}}", crate::fmt::quote(&t.name)),
             },
             Node::Break(_) => f.write_str("{{break}}"),
             Node::Continue(_) => f.write_str("{{continue}}"),

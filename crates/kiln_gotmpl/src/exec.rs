@@ -23,6 +23,22 @@ const MAX_EXEC_DEPTH: usize = 100_000;
 /// error at the action that crossed it.
 pub const MAX_OUTPUT_BYTES: usize = 128 << 20;
 
+thread_local! {
+    /// See [`set_step_limit`].
+    static STEP_LIMIT: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Limits the work of every template execution started on this thread afterwards: at most
+/// `limit` steps, a step being one `range` iteration or one template invocation
+/// (`{{template}}`, `include`, `tpl`). `None` (the default) is Go's behaviour: no limit.
+/// Without a limit, nested loops (`{{range 100000}}{{range 100000}}`) or templates that
+/// call themselves twice run for ages although every single limit holds; fuzzers and
+/// other sandboxes set one. An execution that exceeds it fails with an error at the
+/// action that crossed it.
+pub fn set_step_limit(limit: Option<u64>) {
+    STEP_LIMIT.with(|c| c.set(limit));
+}
+
 /// Stack kept free before recursing; below it a new stack segment is allocated.
 const RED_ZONE: usize = 256 * 1024;
 /// Size of each extra stack segment for deep template recursion.
@@ -75,6 +91,7 @@ pub(crate) fn execute(
             val: RV::concrete(data.clone()),
         }],
         depth: 0,
+        steps_left: STEP_LIMIT.with(|c| c.get()).unwrap_or(u64::MAX),
         ext,
     };
     let dot = RV::concrete(data.clone());
@@ -92,6 +109,8 @@ struct State<'a> {
     tmpl: Arc<Tree>,
     vars: Vec<Var>,
     depth: usize,
+    /// Steps this execution may still take (see [`set_step_limit`]).
+    steps_left: u64,
     ext: Option<&'a mut dyn Any>,
 }
 
@@ -130,6 +149,29 @@ impl State<'_> {
             );
             return Err(self.error(pos, &"output", msg));
         }
+        Ok(())
+    }
+
+    /// Counts one step (see [`set_step_limit`]); fails once the limit is used up.
+    fn step(&mut self, pos: usize, context: &dyn Display) -> R<()> {
+        if self.steps_left == 0 {
+            let limit = STEP_LIMIT.with(|c| c.get()).unwrap_or(u64::MAX);
+            let msg = format!("template execution exceeds kiln's step limit ({limit})");
+            return Err(self.error(pos, context, msg));
+        }
+        self.steps_left -= 1;
+        Ok(())
+    }
+
+    /// [`State::step`] for `include` and `tpl`, whose errors are plain Go errors.
+    fn host_step(&mut self) -> Result<(), GoError> {
+        if self.steps_left == 0 {
+            let limit = STEP_LIMIT.with(|c| c.get()).unwrap_or(u64::MAX);
+            return Err(GoError::new(format!(
+                "template execution exceeds kiln's step limit ({limit})"
+            )));
+        }
+        self.steps_left -= 1;
         Ok(())
     }
 
@@ -244,6 +286,7 @@ impl State<'_> {
     }
 
     fn range_iteration(&mut self, b: &Branch, index: RV, elem: RV, out: &mut String) -> R<Flow> {
+        self.step(b.pos, &BranchDisplay("range", b))?;
         let decl = &b.pipe.decl;
         if !decl.is_empty() {
             if b.pipe.is_assign {
@@ -365,13 +408,14 @@ impl State<'_> {
 
     fn walk_template(&mut self, dot: &RV, t: &TemplateCall, out: &mut String) -> R<()> {
         let Some(tree) = self.layer.lookup(&t.name).cloned() else {
-            let msg = format!("template {:?} not defined", &*t.name);
+            let msg = format!("template {} not defined", crate::fmt::quote(&t.name));
             return Err(self.error(t.pos, &TemplateDisplay(t), msg));
         };
         if self.depth >= MAX_EXEC_DEPTH {
             let msg = format!("exceeded maximum template depth ({MAX_EXEC_DEPTH})");
             return Err(self.error(t.pos, &TemplateDisplay(t), msg));
         }
+        self.step(t.pos, &TemplateDisplay(t))?;
         let new_dot = match &t.pipe {
             Some(p) => self.eval_pipeline(dot, p)?,
             None => Value::Nil,
@@ -1017,8 +1061,13 @@ struct TemplateDisplay<'a>(&'a TemplateCall);
 impl Display for TemplateDisplay<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.0.pipe {
-            Some(p) => write!(f, "{{{{template {:?} {}}}}}", &*self.0.name, p),
-            None => write!(f, "{{{{template {:?}}}}}", &*self.0.name),
+            Some(p) => write!(
+                f,
+                "{{{{template {} {}}}}}",
+                crate::fmt::quote(&self.0.name),
+                p
+            ),
+            None => write!(f, "{{{{template {}}}}}", crate::fmt::quote(&self.0.name)),
         }
     }
 }
@@ -1033,6 +1082,7 @@ impl Display for CommandDisplay<'_> {
 
 impl Host for State<'_> {
     fn execute_template(&mut self, name: &str, data: Value) -> Result<String, GoError> {
+        self.host_step()?;
         let Some(tree) = self.layer.lookup(name).cloned() else {
             return Err(no_template(name, &self.set.name));
         };
@@ -1049,6 +1099,7 @@ impl Host for State<'_> {
     }
 
     fn execute_text(&mut self, name: &str, text: &str, data: Value) -> Result<String, GoError> {
+        self.host_step()?;
         let trees =
             parse_trees(&self.set.funcs, name, text).map_err(|e| GoError::new(e.go_text()))?;
         let mut layer = Layer {

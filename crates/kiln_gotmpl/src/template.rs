@@ -201,7 +201,9 @@ impl TemplateSet {
 /// `template: no template "NAME" associated with template "ROOT"`.
 pub(crate) fn no_template(name: &str, root: &str) -> GoError {
     GoError::new(format!(
-        "template: no template {name:?} associated with template {root:?}"
+        "template: no template {} associated with template {}",
+        crate::fmt::quote(name),
+        crate::fmt::quote(root)
     ))
 }
 

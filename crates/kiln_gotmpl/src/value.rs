@@ -89,6 +89,31 @@ impl MapRef {
         Arc::ptr_eq(&self.0, &other.0)
     }
 
+    /// Whether `value` holds one of `maps`, directly or through nested maps and lists:
+    /// storing `value` in one of them would make a map contain itself. Iterative, and each
+    /// shared map or list is visited once, so the cost is the size of `value`.
+    pub fn reachable_from(value: &Value, maps: &[&MapRef]) -> bool {
+        let mut seen: std::collections::HashSet<usize> = Default::default();
+        let mut todo: Vec<Value> = vec![value.clone()];
+        while let Some(v) = todo.pop() {
+            match &v {
+                Value::Map(m, _) => {
+                    if maps.iter().any(|t| t.ptr_eq(m)) {
+                        return true;
+                    }
+                    if seen.insert(Arc::as_ptr(&m.0) as *const () as usize) {
+                        todo.extend(m.snapshot().values().filter(|x| x.may_hold_maps()).cloned());
+                    }
+                }
+                Value::List(l, _) if seen.insert(Arc::as_ptr(l) as *const () as usize) => {
+                    todo.extend(l.iter().filter(|x| x.may_hold_maps()).cloned());
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
     /// A new, independent map with the same entries, nested maps copied as well (what
     /// `copystructure.Copy`/Sprig's `deepCopy` do). Lists are copied element-wise.
     pub fn deep_copy(&self) -> MapRef {
@@ -264,6 +289,11 @@ pub enum Value {
 }
 
 impl Value {
+    /// Whether this is a map or a list (which may hold maps).
+    fn may_hold_maps(&self) -> bool {
+        matches!(self, Value::Map(..) | Value::List(..))
+    }
+
     /// A Go `string`.
     pub fn str(s: &str) -> Value {
         Value::String(Str::from(s))
@@ -352,7 +382,8 @@ impl Value {
     /// A deep copy: maps become new, independent maps (recursively); everything else is
     /// immutable and shared.
     pub fn deep_copy(&self) -> Value {
-        match self {
+        // Values nest as deep as YAML allows (10,000 levels): grow the stack on the heap.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || match self {
             Value::Map(m, t) => Value::Map(m.deep_copy(), *t),
             Value::List(l, t)
                 if l.iter()
@@ -361,7 +392,7 @@ impl Value {
                 Value::List(Arc::new(l.iter().map(Value::deep_copy).collect()), *t)
             }
             other => other.clone(),
-        }
+        })
     }
 
     /// The elements of a Go slice value (of any slice type), else `None`.

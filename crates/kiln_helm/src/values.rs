@@ -104,6 +104,12 @@ pub fn values_value(m: MapRef) -> Value {
     Value::Map(m, MapType::Named(VALUES_TYPE))
 }
 
+/// Runs `f` (one level of a recursion over values) with enough stack: values nest as
+/// deep as YAML allows (10,000 levels), deeper than a thread's stack holds.
+fn grow<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, f)
+}
+
 /// `map[string]interface{}`-typed map test (Helm's `istable`): named map types such as
 /// `common.Values` do *not* pass a Go type assertion to `map[string]interface{}`.
 fn table(v: &Value) -> Option<&MapRef> {
@@ -119,7 +125,8 @@ pub fn merge_maps(mut a: Map, b: Map) -> Map {
     for (k, v) in b {
         if let Value::Map(bm, MapType::Any) = &v {
             if let Some(Value::Map(am, MapType::Any)) = a.get(&k) {
-                let merged = merge_maps((*am.snapshot()).clone(), (*bm.snapshot()).clone());
+                let (am, bm) = ((*am.snapshot()).clone(), (*bm.snapshot()).clone());
+                let merged = grow(|| merge_maps(am, bm));
                 a.insert(k, Value::map(merged));
                 continue;
             }
@@ -323,7 +330,7 @@ fn coalesce_tables(dst: &MapRef, src: &MapRef, merge: bool) {
             Some(dv) => {
                 if let Some(vm) = table(val) {
                     if let Some(dm) = table(&dv) {
-                        coalesce_tables(dm, vm, merge);
+                        grow(|| coalesce_tables(dm, vm, merge));
                     }
                 }
             }
@@ -337,7 +344,7 @@ fn clean_nil_values(m: &MapRef) {
         if val.is_nil() {
             m.remove(key);
         } else if let Some(sub) = table(val) {
-            clean_nil_values(sub);
+            grow(|| clean_nil_values(sub));
         }
     }
 }

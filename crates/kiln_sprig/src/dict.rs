@@ -121,10 +121,25 @@ const MAX_MERGE_DEPTH: usize = 1_000;
 /// mergo's `deepMerge` of a `map[string]interface{}` `src` (a snapshot) into `dst` (with
 /// `Overwrite` when `overwrite`), in place, for the value shapes templates have. No map
 /// lock is held while recursing.
-fn deep_merge(dst: &MapRef, src: &Map, overwrite: bool, depth: usize) -> Result<(), GoError> {
+///
+/// `outer` are the maps `dst` is nested in (for the cycle check, see [`refuse_cycle`]).
+fn deep_merge(
+    dst: &MapRef,
+    src: &Map,
+    overwrite: bool,
+    depth: usize,
+    outer: &[&MapRef],
+) -> Result<(), GoError> {
     if depth > MAX_MERGE_DEPTH {
         return Err(GoError::new("merge: maps nested too deeply"));
     }
+    let mut chain: Vec<&MapRef> = outer.to_vec();
+    chain.push(dst);
+    let insert = |key: &Str, v: &Value| -> Result<(), GoError> {
+        refuse_cycle("merge", v, &chain)?;
+        dst.insert(key.clone(), v.clone());
+        Ok(())
+    };
     for (key, s) in src {
         if s.is_nil() {
             if overwrite {
@@ -137,7 +152,7 @@ fn deep_merge(dst: &MapRef, src: &Map, overwrite: bool, depth: usize) -> Result<
             match (&d, s) {
                 (Some(Value::Map(dm, _)), Value::Map(sm, _)) => {
                     // Nested maps are merged in place in Go.
-                    deep_merge(dm, &sm.snapshot(), overwrite, depth + 1)?;
+                    deep_merge(dm, &sm.snapshot(), overwrite, depth + 1, &chain)?;
                 }
                 (Some(Value::Object(o)), Value::Map(..))
                     if o.kind() == kiln_gotmpl::Kind::Ptr && !overwrite =>
@@ -152,7 +167,7 @@ fn deep_merge(dst: &MapRef, src: &Map, overwrite: bool, depth: usize) -> Result<
             if !is_empty_value(c) {
                 if is_slice(s) {
                     if overwrite {
-                        dst.insert(key.clone(), s.clone());
+                        insert(key, s)?;
                     }
                     continue;
                 }
@@ -167,8 +182,22 @@ fn deep_merge(dst: &MapRef, src: &Map, overwrite: bool, depth: usize) -> Result<
                 Some(c) => is_empty_value(c),
             };
         if set {
-            dst.insert(key.clone(), s.clone());
+            insert(key, s)?;
         }
+    }
+    Ok(())
+}
+
+/// Go lets a map hold itself (`set $d "self" $d`), after which printing it, `toYaml`,
+/// `deepCopy` and most other uses overflow Go's stack and kill Helm. kiln refuses to
+/// build such a map: `set`, `merge` and `mergeOverwrite` fail when the value stored
+/// holds one of `maps` (the map written to and the maps it is nested in).
+fn refuse_cycle(func: &str, value: &Value, maps: &[&MapRef]) -> Result<(), GoError> {
+    if MapRef::reachable_from(value, maps) {
+        return Err(GoError::new(format!(
+            "{func}: the value holds the map it would be stored in; kiln refuses maps that \
+             contain themselves (Helm would overflow its stack printing or copying one)"
+        )));
     }
     Ok(())
 }
@@ -179,7 +208,7 @@ fn merge_all(a: &[Value], overwrite: bool) -> Result<Value, GoError> {
         _ => MapRef::default(),
     };
     for src in a.iter().skip(1) {
-        deep_merge(&dst, &map_arg(src), overwrite, 0)?;
+        deep_merge(&dst, &map_arg(src), overwrite, 0, &[])?;
     }
     Ok(Value::Map(dst, MapType::Any))
 }
@@ -255,6 +284,9 @@ pub(crate) fn register(funcs: &mut FuncMap) {
     });
     funcs.add_pure("set", &[Ty::MapAny, Ty::String, Ty::Any], None, |a| {
         let (key, value) = (str_arg(arg(a, 1)), arg(a, 2).clone());
+        if let Value::Map(target, _) = arg(a, 0) {
+            refuse_cycle("set", &value, &[target])?;
+        }
         Ok(update_map(arg(a, 0), |m| {
             m.insert(key, value);
         }))

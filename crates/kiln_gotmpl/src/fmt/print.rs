@@ -400,15 +400,17 @@ impl<'a> Printer<'a> {
                 _ => self.bad_verb(verb, Some(v)),
             },
             Value::Bytes(b) => self.fmt_bytes(b, verb, "[]uint8"),
+            // Containers nest as deep as YAML allows (10,000 levels): grow the stack on
+            // the heap.
             Value::List(items, _) => {
                 let t = v.type_name();
-                self.print_list(items, &t, verb, depth);
+                grow(|| self.print_list(items, &t, verb, depth));
             }
             Value::Map(m, _) => {
                 let t = v.type_name();
-                self.print_map(&m.snapshot(), &t, verb, depth);
+                grow(|| self.print_map(&m.snapshot(), &t, verb, depth));
             }
-            Value::Object(o) => self.print_object(o, verb, depth),
+            Value::Object(o) => grow(|| self.print_object(o, verb, depth)),
         }
     }
 
@@ -1146,4 +1148,9 @@ fn int_from_arg(a: &[Value], arg_num: usize) -> (i64, bool, usize) {
         ok = false;
     }
     (num, ok, arg_num + 1)
+}
+
+/// Runs one level of a recursion over nested values with enough stack.
+fn grow<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, f)
 }
