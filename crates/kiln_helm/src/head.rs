@@ -16,6 +16,8 @@
 //! parser would (`tests/head_scan.rs` checks both on every rendered document of the
 //! corpus and on mutations of them).
 
+use kiln_encoding::yaml::{plain_scalar, PlainScalar};
+
 /// The head of a rendered document.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Head {
@@ -451,50 +453,18 @@ fn split_key(content: &str) -> Option<(String, &str)> {
     Some((key.to_string(), &content[i + 1..]))
 }
 
-/// A plain key that YAML reads as a string (not null, not a number that could become
-/// an unsigned key, not a merge key) and starts like a plain scalar.
+/// A plain key that decodes to a string key (not null, not an unsigned integer, which
+/// sigs.k8s.io/yaml refuses as keys) and starts like a plain scalar.
 fn plain_key(key: &str) -> bool {
     let first = key.as_bytes()[0];
     if !(first.is_ascii_alphabetic() || first == b'_' || first == b'$' || first == b'/') {
         return false;
     }
-    if is_null_word(key) {
+    if matches!(plain_scalar(key), PlainScalar::Null | PlainScalar::Uint) {
         return false;
     }
     !key.bytes()
         .any(|c| matches!(c, b'[' | b']' | b'{' | b'}' | b',' | b'"' | b'\''))
-}
-
-fn is_null_word(s: &str) -> bool {
-    matches!(s, "~" | "null" | "Null" | "NULL")
-}
-
-/// YAML 1.1 booleans (goyaml.v2's resolver).
-fn is_bool_word(s: &str) -> bool {
-    matches!(
-        s,
-        "y" | "Y"
-            | "yes"
-            | "Yes"
-            | "YES"
-            | "n"
-            | "N"
-            | "no"
-            | "No"
-            | "NO"
-            | "true"
-            | "True"
-            | "TRUE"
-            | "false"
-            | "False"
-            | "FALSE"
-            | "on"
-            | "On"
-            | "ON"
-            | "off"
-            | "Off"
-            | "OFF"
-    )
 }
 
 /// The value written after `key:` or `- ` (leading spaces included).
@@ -554,53 +524,16 @@ fn inline_value(rest: &str) -> Option<Inline> {
                 }
             }
             let text = v[..end].trim_end_matches(' ');
-            if is_inf_or_nan(text) {
-                return None;
+            match plain_scalar(text) {
+                PlainScalar::NonFiniteFloat => None,
+                PlainScalar::Null => Some(Inline::Null),
+                PlainScalar::String => Some(Inline::Scalar {
+                    text: Some(text.to_string()),
+                }),
+                _ => Some(Inline::Scalar { text: None }),
             }
-            if is_null_word(text) {
-                return Some(Inline::Null);
-            }
-            Some(Inline::Scalar {
-                text: is_string(text).then(|| text.to_string()),
-            })
         }
     }
-}
-
-/// `.inf`, `-.Inf`, `.nan`...: floats JSON cannot hold (an error in Helm).
-fn is_inf_or_nan(text: &str) -> bool {
-    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
-    matches!(unsigned, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN")
-}
-
-/// Whether a plain scalar certainly resolves to a string (goyaml.v2): not a null or
-/// boolean word, and either starting with a letter or holding a character no number
-/// or timestamp can hold.
-fn is_string(text: &str) -> bool {
-    if is_bool_word(text) || is_null_word(text) || is_inf_or_nan(text) {
-        return false;
-    }
-    let first = text.as_bytes()[0];
-    first.is_ascii_alphabetic()
-        || text.bytes().any(|c| {
-            !(c.is_ascii_hexdigit()
-                || matches!(
-                    c,
-                    b'+' | b'-'
-                        | b'.'
-                        | b'_'
-                        | b':'
-                        | b'x'
-                        | b'X'
-                        | b'o'
-                        | b'O'
-                        | b' '
-                        | b'T'
-                        | b't'
-                        | b'Z'
-                        | b'z'
-                ))
-        })
 }
 
 /// A one-line flow sequence of plain or quoted scalars, after its `[`: what follows
@@ -644,7 +577,7 @@ fn flow_sequence(mut s: &str) -> Option<&str> {
                     }
                     i += 1;
                 }
-                if is_inf_or_nan(s[..i].trim_end_matches(' ')) {
+                if plain_scalar(s[..i].trim_end_matches(' ')) == PlainScalar::NonFiniteFloat {
                     return None;
                 }
                 i

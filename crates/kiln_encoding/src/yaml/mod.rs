@@ -24,6 +24,40 @@ use parser::Parser;
 
 pub use encode::MarshalError;
 
+/// What goyaml.v2 makes of an untagged plain scalar (`resolve`), as far as decoding into
+/// `interface{}` and sigs.k8s.io/yaml's JSON round trip care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlainScalar {
+    /// `~`, `null`, empty.
+    Null,
+    /// YAML 1.1 booleans (`yes`, `off`...).
+    Bool,
+    /// An integer that fits `i64`.
+    Int,
+    /// An integer above `i64::MAX` (an error as a map key).
+    Uint,
+    /// A finite float.
+    Float,
+    /// `.inf`, `-.inf`, `.nan`: floats JSON cannot hold (an error in the round trip).
+    NonFiniteFloat,
+    /// A string (timestamps included: decoding into `interface{}` keeps their text).
+    String,
+}
+
+/// How the plain scalar `text` resolves (goyaml.v2's `resolve` with no tag).
+pub fn plain_scalar(text: &str) -> PlainScalar {
+    use resolve::Scalar;
+    match resolve::resolve("", text) {
+        Ok((_, Scalar::Null)) => PlainScalar::Null,
+        Ok((_, Scalar::Bool(_))) => PlainScalar::Bool,
+        Ok((_, Scalar::Int(_))) => PlainScalar::Int,
+        Ok((_, Scalar::Uint(_))) => PlainScalar::Uint,
+        Ok((_, Scalar::Float(f))) if !f.is_finite() => PlainScalar::NonFiniteFloat,
+        Ok((_, Scalar::Float(_))) => PlainScalar::Float,
+        Ok((_, Scalar::Str(_))) | Err(_) => PlainScalar::String,
+    }
+}
+
 /// A YAML reading error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct YamlError {
