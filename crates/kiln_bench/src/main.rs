@@ -690,11 +690,14 @@ fn bench_fleet(args: &Args, kiln: &Path) -> Result<serde_json::Value, String> {
     // allocates new ones), which would measure the benchmark, not kiln.
     let run_dir =
         |threads: usize, run: usize| bench_dir().join(format!("fleet-out-{threads}-{run}"));
-    for threads in [1usize, 2] {
-        for run in 0..args.runs {
-            let _ = std::fs::remove_dir_all(run_dir(threads, run));
+    let remove_runs = || {
+        for threads in [1usize, 2] {
+            for run in 0..args.runs {
+                let _ = std::fs::remove_dir_all(run_dir(threads, run));
+            }
         }
-    }
+    };
+    remove_runs();
     for threads in [1usize, 2] {
         for run in 0..args.runs {
             let out = run_dir(threads, run);
@@ -739,11 +742,7 @@ fn bench_fleet(args: &Args, kiln: &Path) -> Result<serde_json::Value, String> {
         );
     }
     let identical = same_tree(&run_dir(1, 0), &run_dir(2, 0))?;
-    for threads in [1usize, 2] {
-        for run in 0..args.runs {
-            let _ = std::fs::remove_dir_all(run_dir(threads, run));
-        }
-    }
+    remove_runs();
     let (one, two) = (best[&1], best[&2]);
     let speedup = one.wall.as_secs_f64() / two.wall.as_secs_f64();
     println!(
