@@ -3,7 +3,8 @@
 //! `kiln.toml`, and prints the findings in the chosen format.
 //!
 //! Exit codes (DESIGN.md): 0 no finding at or above the fail level, 1 some, 2 usage or
-//! input errors.
+//! input errors — including an Application, ApplicationSet or chart that failed to render:
+//! its failure is still reported as a finding, but the check of the fleet is incomplete.
 
 use kiln_argocd::Repo;
 use kiln_check::output::{self, HumanOptions, RenderContext, SourceFiles};
@@ -38,7 +39,8 @@ pub struct CheckRequest {
 pub struct CheckOutcome {
     /// The report (stdout).
     pub report: String,
-    /// The exit code: 0 or 1.
+    /// The exit code: 0, 1 (findings at or above the fail level) or 2 (something failed to
+    /// render).
     pub code: u8,
     /// Helm renders of the run, and how many came from the render cache.
     pub renders: kiln_argocd::cache::StatsSnapshot,
@@ -75,9 +77,14 @@ pub fn run(req: &CheckRequest) -> Result<CheckOutcome, String> {
         None => Some(config.fail_on.unwrap_or(Severity::Error)),
     };
     let failed = fail_on.is_some_and(|level| kiln_check::runner::fails(&diagnostics, level));
+    let code = if checked.render_failures > 0 {
+        2
+    } else {
+        u8::from(failed)
+    };
     Ok(CheckOutcome {
         report,
-        code: u8::from(failed),
+        code,
         renders: repo.render_stats(),
     })
 }
@@ -90,6 +97,9 @@ pub struct Checked {
     pub config: CheckConfig,
     /// Every rule's documentation (for SARIF).
     pub registry: Registry,
+    /// How many Applications, ApplicationSets or undeployed charts failed to render
+    /// (each is also a finding in `diagnostics` unless `[checks]` turns its code off).
+    pub render_failures: usize,
 }
 
 /// Runs every rule over clusters compiled with `ClusterFacts::source_maps` on (plus the
@@ -124,6 +134,7 @@ pub fn check_compiled(
         diagnostics,
         config,
         registry,
+        render_failures: built.failures.len(),
     }
 }
 

@@ -31,8 +31,8 @@
 //! ApplicationSet below it: a parent's sync is refused when a child breaks) goes through
 //! `kiln check`'s schemas and rules with `kiln.toml`'s `[checks]`; findings are printed on
 //! standard error and generate exits 1 when one is at or above `fail-on`, so a bad
-//! change is refused at sync time. Exit codes: 0 manifests printed, 1 rendering failed
-//! or checks failed (nothing on standard output), 2 usage or input errors.
+//! change is refused at sync time. Exit codes: 0 manifests printed, 1 checks failed
+//! (nothing on standard output), 2 usage or input errors, rendering failures among them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -638,7 +638,7 @@ fn finish(
         for line in app.message.as_deref().unwrap_or("failed").lines() {
             out.stderr.push_str(&format!("  | {line}\n"));
         }
-        out.code = 1;
+        out.code = 2;
         return out;
     }
     if app.status == Status::External {

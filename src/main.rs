@@ -35,6 +35,9 @@ enum Command {
     /// Starting from each cluster's root Application, kiln renders Applications,
     /// expands ApplicationSets and recurses, like Argo CD would, and writes
     /// OUT/<cluster>/<application>/manifest.yaml plus OUT/<cluster>/fleet.json.
+    /// Exit status: 0 rendered, 1 the tree was stale (--fail-on-change), 2 usage or
+    /// input errors — an Application that fails to render among them (the rest is
+    /// still written).
     ///
     /// Examples:
     ///   kiln compile                          # the clusters of ./kiln.toml into ./rendered
@@ -69,7 +72,7 @@ enum Command {
     /// ([checks]); a finding is suppressed with a reason (annotation
     /// `kiln.dev/ignore: "CODE: reason"`, or `# kiln:ignore CODE -- reason` on a values
     /// key). Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input
-    /// errors.
+    /// errors (an Application that fails to render among them).
     ///
     /// Examples:
     ///   kiln check
@@ -115,7 +118,8 @@ enum Command {
     ///
     /// Run by Argo CD's repo-server sidecar (deploy/argocd/plugin.yaml) in the
     /// Application's source directory: `generate` prints its manifests (what
-    /// `kiln compile` writes for it) and refuses, exit 1, when `kiln check` fails;
+    /// `kiln compile` writes for it) and refuses, exit 1, when `kiln check` fails
+    /// (exit 2 when it does not render);
     /// `discover` says whether kiln renders the directory.
     ///
     /// Examples:
@@ -516,7 +520,9 @@ fn run_template(a: TemplateArgs) -> ExitCode {
         }
         Err(f) => {
             eprintln!("{}", f.message);
-            ExitCode::from(if f.usage { 2 } else { 1 })
+            // A chart that does not render is an input error, like a bad flag (DESIGN.md's
+            // exit codes; Helm itself exits 1 for both).
+            ExitCode::from(2)
         }
     }
 }
@@ -570,7 +576,7 @@ fn run_compile(args: CompileArgs) -> ExitCode {
             Ok(outcomes) => print!("{}", kiln::emit_cmd::outcome_lines(&outcomes)),
             Err(e) => {
                 eprintln!("error: {e}");
-                return ExitCode::from(if compile::all_ok(&results) { 2 } else { 1 });
+                return ExitCode::from(2);
             }
         }
         if !explicit_out {
@@ -603,6 +609,7 @@ fn run_compile(args: CompileArgs) -> ExitCode {
     if compile::all_ok(&results) {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(1)
+        // The rest of the fleet is written, but the input is broken: an input error.
+        ExitCode::from(2)
     }
 }

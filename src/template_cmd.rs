@@ -24,11 +24,10 @@ pub struct TemplateRequest {
     pub json: bool,
 }
 
-/// What went wrong: the message to print and whether it is a usage error (exit 2) or a
-/// render failure (exit 1).
+/// What went wrong: the message to print (`kiln template` exits 2: a bad flag and a chart
+/// that does not render are both usage or input errors).
 pub struct Failure {
     pub message: String,
-    pub usage: bool,
 }
 
 fn read_value_file(path: &str) -> Result<String, String> {
@@ -42,18 +41,12 @@ fn read_value_file(path: &str) -> Result<String, String> {
 
 /// Renders the chart; returns the text to print on stdout.
 pub fn run(req: &TemplateRequest) -> Result<String, Failure> {
-    let chart = kiln_helm::loader::load(&req.chart).map_err(|e| Failure {
-        message: e.message,
-        usage: false,
-    })?;
+    let chart = kiln_helm::loader::load(&req.chart).map_err(|e| Failure { message: e.message })?;
     let chart = Arc::new(chart);
     let values = req
         .values
         .merge_values(&read_value_file)
-        .map_err(|m| Failure {
-            message: m,
-            usage: true,
-        })?;
+        .map_err(|m| Failure { message: m })?;
     let apis: Vec<String> = req
         .api_versions
         .iter()
@@ -67,7 +60,6 @@ pub fn run(req: &TemplateRequest) -> Result<String, Failure> {
                 "invalid kube version {:?}: {m}",
                 req.kube_version.as_deref().unwrap_or("")
             ),
-            usage: true,
         })?;
     let render = RenderOptions {
         release_name: req.release.clone().unwrap_or_else(|| "release-name".into()),
@@ -78,7 +70,6 @@ pub fn run(req: &TemplateRequest) -> Result<String, Failure> {
     };
     let located = |e: HelmError| Failure {
         message: describe(&req.chart, &e),
-        usage: false,
     };
     if req.json {
         let rendered = kiln_helm::engine::render(&chart, &values, &render).map_err(located)?;

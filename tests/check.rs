@@ -111,7 +111,7 @@ fn values_key_spans_are_exact() {
     std::fs::write(&chart, text.replacen(&old, &new, 1)).unwrap();
     let line = text.lines().position(|l| l == old).unwrap() + 1;
     let (code, f, err) = findings(&dir, &[]);
-    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(code, Some(2), "{err}");
     let sch004: Vec<_> = f.iter().filter(|d| d["code"] == "SCH004").collect();
     assert!(!sch004.is_empty(), "{f:?}");
     assert!(
@@ -133,7 +133,7 @@ fn render_failures_are_findings_with_locations() {
     text.push_str("{{ if }}\n");
     std::fs::write(&svc, &text).unwrap();
     let (code, f, err) = findings(&dir, &[]);
-    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(code, Some(2), "{err}");
     let broken: Vec<_> = f.iter().filter(|d| d["code"] == "KLN005").collect();
     assert!(!broken.is_empty(), "{f:?}");
     let line = text.lines().count() as u64;

@@ -228,7 +228,7 @@ fn a_render_failure_fails_generate_with_its_location() {
         &argo_env("ollama", "ollama", "charts/ai/ollama", "lab"),
     );
     let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(out.stdout.is_empty());
     assert!(stderr.contains("lab/ollama: rendering failed"), "{stderr}");
     assert!(stderr.contains("templates/service.yaml"), "{stderr}");

@@ -160,7 +160,7 @@ fn no_color_is_honoured() {
     let t = std::fs::read_to_string(&tpl).unwrap();
     std::fs::write(&tpl, format!("{t}\n{{{{ if }}}}\n")).unwrap();
     let err = kiln_env(&["template", "charts/ai/ollama"], &dir, &no);
-    assert_eq!(err.status.code(), Some(1));
+    assert_eq!(err.status.code(), Some(2));
     assert!(text(&err.stderr).contains("service.yaml"));
     assert!(!err.stderr.contains(&0x1b) && !err.stdout.contains(&0x1b));
     // Without a terminal there is no progress bar either: stderr of a good compile is

@@ -1,4 +1,4 @@
-//! Bad input in one chart gives a clear error that names the file and line, exit code 1,
+//! Bad input in one chart gives a clear error that names the file and line, exit code 2,
 //! and every other Application still renders.
 
 mod common;
@@ -52,7 +52,7 @@ fn malformed_values_file() {
         std::fs::write(p, text).unwrap();
     });
     let (code, stderr) = compile(&repo, &out);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("charts/ai/ollama/values.yaml:"), "{stderr}");
     assert!(stderr.contains("cannot load values.yaml"), "{stderr}");
     assert_others_rendered(&out, "ollama");
@@ -66,7 +66,7 @@ fn template_syntax_error() {
         std::fs::write(p, format!("{text}\n{{{{ if }}}}\n")).unwrap();
     });
     let (code, stderr) = compile(&repo, &out);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("charts/ai/litellm/templates/service.yaml:"),
         "{stderr}"
@@ -85,7 +85,7 @@ fn missing_required_value() {
         .unwrap();
     });
     let (code, stderr) = compile(&repo, &out);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("charts/ai/open-webui/templates/zz-required.yaml:2:10"),
         "{stderr}"

@@ -458,14 +458,14 @@ fn kthena_cli_templates_render_with_defaults() {
         let o = kiln(&["new", "--from", &l, id, "--print"], &repo);
         if KTHENA_BROKEN.contains(&id.as_str()) {
             // Broken upstream (bad indentation): kiln refuses it, as Helm does below.
-            assert_eq!(o.status.code(), Some(1), "{id}: {}", stderr(&o));
+            assert_eq!(o.status.code(), Some(2), "{id}: {}", stderr(&o));
             assert!(
                 stderr(&o).contains("YAML parse error"),
                 "{id}: {}",
                 stderr(&o)
             );
             let o = kiln(&["new", "--from", &l, id, &name, "--repo", &r], &repo);
-            assert_eq!(o.status.code(), Some(1), "{id}");
+            assert_eq!(o.status.code(), Some(2), "{id}");
             assert!(!repo.join("charts/ai").join(&name).exists(), "{id}");
             if let Some((py, oracle)) = &oracle {
                 // The same chart by hand: real Helm fails too.

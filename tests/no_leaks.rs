@@ -130,7 +130,7 @@ fn compile_errors_never_print_secrets() {
     .unwrap();
     let o = run(&dir, &["compile", ".", "--out", "out"]);
     let text = all_text(&o);
-    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert_eq!(o.status.code(), Some(2), "{text}");
     assert!(text.contains("leak-secret.yaml"), "{text}");
     assert_no_secret("kiln compile errors", &text);
     let o = run(&dir, &["check", ".", "--format", "human"]);

@@ -52,34 +52,31 @@ pub struct NewArgs {
     pub print: bool,
 }
 
-/// Runs `kiln new`; prints to stdout/stderr and returns the exit status (0 done, 1 the
-/// generated chart does not render, 2 usage or input errors).
+/// Runs `kiln new`; prints to stdout/stderr and returns the exit status (0 done, 2 usage
+/// or input errors, a generated chart that does not render among them).
 pub fn run(args: &NewArgs) -> ExitCode {
     match run_inner(args) {
         Ok(text) => {
             print!("{text}");
             ExitCode::SUCCESS
         }
-        Err(Failure { message, code }) => {
+        Err(Failure { message }) => {
             eprintln!("error: {message}");
-            ExitCode::from(code)
+            ExitCode::from(2)
         }
     }
 }
 
-/// An error and its exit status.
+/// An error (exit status 2).
 #[derive(Debug)]
 pub struct Failure {
     /// What went wrong.
     pub message: String,
-    /// 1 or 2.
-    pub code: u8,
 }
 
 fn usage(message: impl Into<String>) -> Failure {
     Failure {
         message: message.into(),
-        code: 2,
     }
 }
 
@@ -204,7 +201,6 @@ fn write_and_render(
 ) -> Result<Vec<String>, Failure> {
     let io = |e: std::io::Error, p: &Path| Failure {
         message: format!("cannot write {}: {e}", p.display()),
-        code: 2,
     };
     for (rel, text) in files {
         let path = dir.join(rel);
@@ -238,7 +234,6 @@ fn write_and_render(
                 },
                 f.message
             ),
-            code: 1,
         })?;
         out.push(rendered);
     }
