@@ -80,6 +80,12 @@ const CASES: &[Case] = &[
     // ---- umbrella: subcharts (directory, .tgz, nested), conditions, tags, aliases,
     // import-values, version constraints, globals, scoping, library chart, .Subcharts.
     Case {
+        id: "include-reuse/defaults",
+        chart: "include-reuse",
+        args: &[],
+        expect: Expect::Live,
+    },
+    Case {
         id: "umbrella/defaults",
         chart: "umbrella",
         args: &[],
