@@ -447,3 +447,36 @@ fn check_uses_the_cache() {
     assert!(String::from_utf8_lossy(&warm).contains("templates/deployment.yaml"));
     let _ = std::fs::remove_dir_all(&base);
 }
+
+/// Renders that read the clock or draw random values are not stored: a second run
+/// executes them again (their output changes from run to run, as with Helm), while the
+/// other renders come from the cache. `date` with something that is not a time reads
+/// the clock too (Sprig's `dateInZone` falls back to `time.Now()`).
+#[test]
+fn renders_that_read_the_clock_are_not_cached() {
+    for (i, action) in [
+        "{{ now | date \"2006-01-02T15:04:05.000000000\" }}",
+        "{{ date \"2006-01-02T15:04:05.000000000\" .Values.missing }}",
+        "{{ dateInZone \"2006-01-02T15:04:05.000000000\" nil \"UTC\" }}",
+        "{{ randAlphaNum 16 }}",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let base = temp_dir(&format!("cache-volatile-{i}"));
+        let repo = example_repo(&base);
+        write(
+            &repo.join("charts/ai/ollama/templates/zz-volatile.yaml"),
+            &format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: volatile\ndata:\n  at: '{action}'\n"),
+        );
+        let cache = base.join("cache");
+        let args = ["--cache-dir", cache.to_str().unwrap()];
+        let (renders, hits) = compile(&repo, &base.join("out1"), &args);
+        assert_eq!(hits, 0, "{action}");
+        let ollama = helm_renders(&base.join("out1"), "charts/ai/ollama").1;
+        assert!(ollama > 0, "{action}");
+        let again = compile(&repo, &base.join("out2"), &args);
+        assert_eq!(again, (renders, renders - ollama), "{action}");
+        let _ = std::fs::remove_dir_all(&base);
+    }
+}

@@ -39,11 +39,6 @@ pub fn set_step_limit(limit: Option<u64>) {
     STEP_LIMIT.with(|c| c.set(limit));
 }
 
-/// The step limit of executions started on this thread (see [`set_step_limit`]).
-pub fn step_limit() -> Option<u64> {
-    STEP_LIMIT.with(|c| c.get())
-}
-
 /// Stack kept free before recursing; below it a new stack segment is allocated.
 const RED_ZONE: usize = 256 * 1024;
 /// Size of each extra stack segment for deep template recursion.

@@ -28,7 +28,7 @@ mod template;
 pub mod value;
 
 pub use error::{Error, ExecError, GoError, Location, ParseError};
-pub use exec::{set_step_limit, step_limit, MAX_OUTPUT_BYTES};
+pub use exec::{set_step_limit, MAX_OUTPUT_BYTES};
 pub use func::{Ctx, FuncMap, Function, Host, NoHost, Special};
 pub use sourcemap::{MapSpan, SourceMap};
 pub use template::{MissingKey, Options, TemplateSet, TypeMethods};

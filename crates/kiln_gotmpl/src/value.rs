@@ -21,22 +21,6 @@ pub type Str = Arc<str>;
 /// order Go's `text/template` (`range`) and `fmt` (`%v`) use for maps with string keys.
 pub type Map = BTreeMap<Str, Value>;
 
-thread_local! {
-    /// See [`map_writes`].
-    static MAP_WRITES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-}
-
-/// How many times a shared [`MapRef`] was changed on this thread so far (`set`, `unset`,
-/// `merge`, coalescing...). A template execution runs on one thread and its maps are its
-/// own, so an unchanged count across two points of an execution means no map it can see
-/// changed in between: Helm's `include` uses it to reuse the output of a named template
-/// run with the same data. Changes to a map held by a single reference (a `dict` being
-/// filled, `merge` into a fresh `dict`) are not counted: no variable, map or remembered
-/// value can see that map.
-pub fn map_writes() -> u64 {
-    MAP_WRITES.with(|c| c.get())
-}
-
 /// A shared, mutable Go map: cloning the reference shares the map, as assigning a map
 /// does in Go.
 ///
@@ -52,13 +36,6 @@ impl MapRef {
     /// A new map holding `m`.
     pub fn new(m: Map) -> MapRef {
         MapRef(Arc::new(Mutex::new(Arc::new(m))))
-    }
-
-    /// Counts a write in [`map_writes`] unless this reference is the map's only one.
-    fn count_write(&self) {
-        if Arc::strong_count(&self.0) > 1 {
-            MAP_WRITES.with(|c| c.set(c.get().wrapping_add(1)));
-        }
     }
 
     /// The current entries (cheap: shares the data until the next write).
@@ -88,26 +65,22 @@ impl MapRef {
 
     /// Sets `key` in place (visible to every holder of this map).
     pub fn insert(&self, key: Str, value: Value) -> Option<Value> {
-        self.count_write();
         Arc::make_mut(&mut self.0.lock()).insert(key, value)
     }
 
     /// Removes `key` in place.
     pub fn remove(&self, key: &str) -> Option<Value> {
-        self.count_write();
         Arc::make_mut(&mut self.0.lock()).remove(key)
     }
 
     /// Replaces all entries in place.
     pub fn replace(&self, m: Map) {
-        self.count_write();
         *self.0.lock() = Arc::new(m);
     }
 
     /// Changes the entries in place with `f`. `f` must not read or write any map (take
     /// snapshots of other maps before calling this): the map is locked while `f` runs.
     pub fn update<R>(&self, f: impl FnOnce(&mut Map) -> R) -> R {
-        self.count_write();
         f(Arc::make_mut(&mut self.0.lock()))
     }
 

@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use kiln_gotmpl::value::Str;
 use kiln_gotmpl::{Ctx, FuncMap, GoError, Ty, Value};
 
 use crate::yaml;
@@ -27,8 +26,6 @@ pub const WARN_END: &str = "HELM_ERR_END";
 #[derive(Default, Debug)]
 pub struct RenderState {
     included: HashMap<String, usize>,
-    /// Outputs of `include` calls that can be reused (see [`include`]), by template name.
-    remembered: HashMap<String, Vec<Remembered>>,
     /// Nesting of `tpl` calls (see [`TPL_RECURSION_MAX`]).
     tpl_depth: usize,
 }
@@ -184,28 +181,9 @@ fn state<'a>(ctx: &'a mut Ctx<'_>) -> Option<&'a mut RenderState> {
 }
 
 /// Helm's `include`: executes a named template and returns its output as a string.
-///
-/// A named template's output is a function of its data, the maps reachable from it and
-/// the template definitions, unless it calls a [`VOLATILE_FUNCS`] function. So when the
-/// same template runs again in the same render with the same data (the same map or list,
-/// an equal scalar), no map was written since (`kiln_gotmpl::value::map_writes`), and its
-/// first run called nothing volatile and wrote no map, the first output is returned
-/// without running it again: charts include their name and label helpers with `.` dozens
-/// of times per render. Not inside `tpl` (its `define`s change what names resolve to) nor
-/// under a step limit (every run must count its steps). Helm runs the template every
-/// time; only the nesting limit could tell, and only for a chart whose helpers nest
-/// ~1,000 deep with the same data.
 fn include(ctx: &mut Ctx<'_>, a: &[Value]) -> Result<Value, GoError> {
     let name = a[0].as_str().unwrap_or("").to_string();
-    let data = &a[1];
-    let mut reusable = same_data_key(data) && kiln_gotmpl::step_limit().is_none();
     if let Some(st) = state(ctx) {
-        reusable &= st.tpl_depth == 0;
-        if reusable {
-            if let Some(out) = st.recall(&name, data) {
-                return Ok(Value::String(out));
-            }
-        }
         let n = st.included.entry(name.clone()).or_insert(0);
         if *n > INCLUDE_RECURSION_MAX {
             return Err(GoError::new(format!(
@@ -213,91 +191,14 @@ fn include(ctx: &mut Ctx<'_>, a: &[Value]) -> Result<Value, GoError> {
             )));
         }
         *n += 1;
-    } else {
-        reusable = false;
     }
-    let before = (volatile_calls(), kiln_gotmpl::value::map_writes());
-    let r = ctx.host.execute_template(&name, data.clone());
-    let unchanged = (volatile_calls(), kiln_gotmpl::value::map_writes()) == before;
-    let out = r.map(Str::from);
+    let r = ctx.host.execute_template(&name, a[1].clone());
     if let Some(st) = state(ctx) {
         if let Some(n) = st.included.get_mut(&name) {
             *n -= 1;
         }
-        if let (true, Ok(out)) = (reusable && unchanged, &out) {
-            st.remember(name, data.clone(), before.1, out.clone());
-        }
     }
-    out.map(Value::String)
-}
-
-/// A remembered `include` output (see [`include`]).
-#[derive(Debug)]
-struct Remembered {
-    /// The data it ran with. Holding it keeps a map's or list's address from being reused
-    /// by another one while the render lasts.
-    data: Value,
-    /// `map_writes()` when it ran.
-    writes: u64,
-    output: Str,
-}
-
-/// How many outputs are remembered per template name: enough for the helpers of a chart
-/// and its subcharts, few enough that an `include` in a `range` over fresh `dict`s (never
-/// the same data twice) costs little.
-const REMEMBERED_PER_NAME: usize = 8;
-
-impl RenderState {
-    fn recall(&self, name: &str, data: &Value) -> Option<Str> {
-        let writes = kiln_gotmpl::value::map_writes();
-        self.remembered
-            .get(name)?
-            .iter()
-            .find(|m| m.writes == writes && same_data(&m.data, data))
-            .map(|m| m.output.clone())
-    }
-
-    fn remember(&mut self, name: String, data: Value, writes: u64, output: Str) {
-        let list = self.remembered.entry(name).or_default();
-        if list.len() == REMEMBERED_PER_NAME {
-            list.remove(0);
-        }
-        list.push(Remembered {
-            data,
-            writes,
-            output,
-        });
-    }
-}
-
-/// Whether `include` can recognise `v` when it comes again (see [`same_data`]).
-fn same_data_key(v: &Value) -> bool {
-    matches!(
-        v,
-        Value::Nil
-            | Value::Bool(_)
-            | Value::Int(..)
-            | Value::String(_)
-            | Value::List(..)
-            | Value::Map(..)
-            | Value::Object(_)
-    )
-}
-
-/// Whether a template given `a` or `b` as data sees the same thing: the same map, list or
-/// object (identity, as Go's references; their contents are covered by `map_writes`), or
-/// an equal scalar of the same Go type.
-fn same_data(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Map(x, tx), Value::Map(y, ty)) => tx == ty && x.ptr_eq(y),
-        (Value::List(x, tx), Value::List(y, ty)) => tx == ty && Arc::ptr_eq(x, y),
-        (Value::Object(x), Value::Object(y)) => Arc::ptr_eq(x, y),
-        (Value::String(x), Value::String(y)) => x == y,
-        (Value::Int(x, tx), Value::Int(y, ty)) => x == y && tx == ty,
-        (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Nil, Value::Nil) => true,
-        _ => false,
-    }
+    r.map(Value::from)
 }
 
 /// The start of the error for too deeply nested `tpl` calls.

@@ -80,8 +80,8 @@ const CASES: &[Case] = &[
     // ---- umbrella: subcharts (directory, .tgz, nested), conditions, tags, aliases,
     // import-values, version constraints, globals, scoping, library chart, .Subcharts.
     Case {
-        id: "include-reuse/defaults",
-        chart: "include-reuse",
+        id: "include-mutations/defaults",
+        chart: "include-mutations",
         args: &[],
         expect: Expect::Live,
     },
