@@ -17,6 +17,7 @@
 //! corpus and on mutations of them).
 
 use kiln_encoding::yaml::{plain_scalar, PlainScalar};
+use std::borrow::Cow;
 
 /// The head of a rendered document.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -421,7 +422,7 @@ impl Scanner {
 /// Splits `key: rest` (or `key:` at the end of the line); `None` when the line is not
 /// a simple key (a bare scalar, a complex or quoted-with-escapes key, a key YAML
 /// would not read as a string).
-fn split_key(content: &str) -> Option<(String, &str)> {
+fn split_key(content: &str) -> Option<(Cow<'_, str>, &str)> {
     let first = content.as_bytes()[0];
     if first == b'"' || first == b'\'' {
         let (text, len) = quoted(content)?;
@@ -431,7 +432,7 @@ fn split_key(content: &str) -> Option<(String, &str)> {
         if !(rest.is_empty() || rest.starts_with(' ')) {
             return None;
         }
-        return Some((text, rest));
+        return Some((Cow::Owned(text), rest));
     }
     let b = content.as_bytes();
     let mut i = 0;
@@ -450,7 +451,7 @@ fn split_key(content: &str) -> Option<(String, &str)> {
     if key.is_empty() || key.len() > MAX_KEY || !plain_key(key) {
         return None;
     }
-    Some((key.to_string(), &content[i + 1..]))
+    Some((Cow::Borrowed(key), &content[i + 1..]))
 }
 
 /// A plain key that decodes to a string key (not null, not an unsigned integer, which
@@ -460,7 +461,9 @@ fn plain_key(key: &str) -> bool {
     if !(first.is_ascii_alphabetic() || first == b'_' || first == b'$' || first == b'/') {
         return false;
     }
-    if matches!(plain_scalar(key), PlainScalar::Null | PlainScalar::Uint) {
+    // Starting so, only `null`, `Null` and `NULL` resolve to null or an unsigned integer:
+    // ask the resolver about four-letter keys only (most keys are longer or shorter).
+    if key.len() == 4 && matches!(plain_scalar(key), PlainScalar::Null | PlainScalar::Uint) {
         return false;
     }
     !key.bytes()
