@@ -279,6 +279,44 @@ fn deep_nesting_in_template_output() {
     all_fail(&repo, &["bad/templates/deep.yaml", "exceeded max depth"]);
 }
 
+/// Maps and lists nested 100,000 deep, built by the template itself (no parser limit
+/// applies): dropping, comparing, copying and encoding them must neither overflow the
+/// stack (an abort would take the whole fleet down) nor run away in time or memory.
+#[test]
+fn deep_nesting_built_by_templates() {
+    let build = [
+        ("maps", "{{- $d = dict \"x\" $d }}"),
+        ("lists", "{{- $d = list $d }}"),
+        ("mixed", "{{- $d = list (dict \"x\" $d) }}"),
+    ];
+    for (name, step) in build {
+        let template = format!(
+            "{{{{- $d := list }}}}{{{{- range until 100000 }}}}{step}{{{{- end }}}}\n\
+             apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n\
+             \x20 equal: {{{{ deepEqual $d (deepCopy $d) | quote }}}}\n\
+             \x20 json: {{{{ toJson $d | len | quote }}}}\n\
+             \x20 printed: {{{{ printf \"%v\" $d | len | quote }}}}\n\
+             \x20 pretty: {{{{ toPrettyJson $d | len | quote }}}}\n\
+             \x20 toml: {{{{ toToml (dict \"a\" $d) | len | quote }}}}\n\
+             \x20 yaml: {{{{ toYaml $d | len | quote }}}}\n\
+             \x20 copies: {{{{ list (deepCopy $d) (dict \"a\" $d) | len | quote }}}}\n"
+        );
+        let repo = fleet(
+            &format!("deep-built-{name}"),
+            "",
+            vec![text("charts/bad/templates/cm.yaml", &template)],
+        );
+        let r = run(&["compile", ".", "--out", "out"], &repo);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let m = std::fs::read_to_string(repo.join("out/c/bad/manifest.yaml")).unwrap();
+        assert!(m.contains("equal: \"true\""), "{name}: {m}");
+        // Indented JSON of this depth would need 20 GB: over kiln's 128 MiB output
+        // limit, `toPrettyJson` gives "" as it does for every encoding error.
+        assert!(m.contains("pretty: \"0\""), "{name}: {m}");
+        assert!(m.contains("copies: \"2\""), "{name}: {m}");
+    }
+}
+
 #[test]
 fn deep_nesting_in_template_source() {
     // 100k nested parentheses in one action.

@@ -909,7 +909,7 @@ impl<'a> Reader<'a> {
                 for _ in 0..n {
                     items.push(self.value(depth + 1)?);
                 }
-                Value::List(Arc::new(items), t)
+                Value::List(Arc::new(kiln_gotmpl::Items::from(items)), t)
             }
             10 => {
                 let t = match self.u8()? {
@@ -946,7 +946,11 @@ mod tests {
         inner.insert(
             "l".into(),
             Value::List(
-                Arc::new(vec![Value::Nil, Value::Bool(true), Value::str("a")]),
+                Arc::new(kiln_gotmpl::Items::from(vec![
+                    Value::Nil,
+                    Value::Bool(true),
+                    Value::str("a"),
+                ])),
                 ListType::String,
             ),
         );

@@ -272,7 +272,7 @@ impl Templater {
                 Arc::new(
                     l.iter()
                         .map(|v| self.deep_replace_at(v, params, depth + 1))
-                        .collect::<Result<Vec<_>, _>>()?,
+                        .collect::<Result<kiln_gotmpl::Items, _>>()?,
                 ),
                 *t,
             ),

@@ -244,6 +244,14 @@ impl Encoder<'_> {
     }
 
     fn value(&mut self, v: &Value, depth: usize) -> Result<(), JsonError> {
+        if self.out.len() > kiln_gotmpl::MAX_OUTPUT_BYTES {
+            // Indented output grows with the square of the nesting depth: a value nested
+            // 200,000 deep would need 40 GB (Go runs out of memory).
+            return Err(JsonError::new(format!(
+                "json: output exceeds kiln's limit of {} MiB",
+                kiln_gotmpl::MAX_OUTPUT_BYTES >> 20
+            )));
+        }
         match v {
             Value::Nil => self.out.push_str("null"),
             Value::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
@@ -717,7 +725,10 @@ impl Dec<'_> {
             }
             Some(b'[') => {
                 self.i += 1;
-                Value::List(Arc::new(self.array_body()), ListType::Any)
+                Value::List(
+                    Arc::new(kiln_gotmpl::Items::from(self.array_body())),
+                    ListType::Any,
+                )
             }
             Some(b'"') => Value::String(Str::from(self.string())),
             Some(b't') => {
@@ -951,10 +962,7 @@ pub fn from_json_array(text: &str) -> (Option<Vec<Value>>, Option<JsonError>) {
         b'[' => {
             let (v, err) = from_json_partial(text);
             match v {
-                Value::List(l, _) => (
-                    Some(Arc::try_unwrap(l).unwrap_or_else(|l| (*l).clone())),
-                    err,
-                ),
+                Value::List(l, _) => (Some(kiln_gotmpl::Items::unwrap_or_clone(l)), err),
                 _ => (Some(Vec::new()), err),
             }
         }

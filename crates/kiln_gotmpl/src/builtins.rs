@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::error::GoError;
 use crate::fmt;
 use crate::func::{FuncMap, Function, Special};
-use crate::value::{Kind, Str, Ty, UintType, Value};
+use crate::value::{Items, Kind, Str, Ty, UintType, Value};
 
 /// A fresh map holding Go's builtins.
 pub fn func_map() -> FuncMap {
@@ -249,7 +249,7 @@ fn slice(item: &Value, indexes: &[Value]) -> Result<Value, GoError> {
             Some(sub) => Value::str(sub),
             None => Value::from(String::from_utf8_lossy(&s.as_bytes()[a..b]).into_owned()),
         },
-        Value::List(l, t) => Value::List(Arc::new(l[a..b].to_vec()), *t),
+        Value::List(l, t) => Value::List(Arc::new(Items(l[a..b].to_vec())), *t),
         Value::Bytes(bs) => Value::Bytes(Arc::from(&bs[a..b])),
         _ => Value::Nil,
     })

@@ -33,6 +33,6 @@ pub use func::{Ctx, FuncMap, Function, Host, NoHost, Special};
 pub use sourcemap::{MapSpan, SourceMap};
 pub use template::{MissingKey, Options, TemplateSet, TypeMethods};
 pub use value::{
-    Field, IntType, Kind, ListType, Map, MapRef, MapType, MethodSig, Object, Str, Ty, UintType,
-    Value,
+    Field, IntType, Items, Kind, ListType, Map, MapRef, MapType, MethodSig, Object, Str, Ty,
+    UintType, Value,
 };

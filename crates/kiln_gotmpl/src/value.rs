@@ -32,6 +32,137 @@ pub type Map = BTreeMap<Str, Value>;
 #[derive(Clone, Default)]
 pub struct MapRef(Arc<Mutex<Arc<Map>>>);
 
+impl Drop for MapRef {
+    /// The last reference to a map drops its entries here, recursively up to
+    /// [`RECURSIVE_DROP_DEPTH`] levels of nesting and one by one below that (see
+    /// [`drop_nested`]).
+    fn drop(&mut self) {
+        // Most drops are of one more reference to a shared map: a plain load says so.
+        if Arc::strong_count(&self.0) != 1 {
+            return;
+        }
+        if let Some(map) = Arc::get_mut(&mut self.0).and_then(|m| Arc::get_mut(m.get_mut())) {
+            if !map.is_empty() {
+                let map = std::mem::take(map);
+                drop_bounded(map, |m| drop_nested(m.into_values().collect()));
+            }
+        }
+    }
+}
+
+/// How deep maps and lists are dropped recursively (cheap: no bookkeeping) before
+/// [`drop_nested`] takes over.
+const RECURSIVE_DROP_DEPTH: usize = 64;
+
+thread_local! {
+    /// How many map or list drops are running on this thread, nested in each other.
+    static DROP_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Drops `x` recursively when few drops are running nested on this thread, with
+/// `iterative` otherwise.
+fn drop_bounded<T>(x: T, iterative: impl FnOnce(T)) {
+    DROP_DEPTH.with(|d| {
+        let depth = d.get();
+        if depth < RECURSIVE_DROP_DEPTH {
+            d.set(depth + 1);
+            drop(x);
+            d.set(depth);
+        } else {
+            iterative(x);
+        }
+    })
+}
+
+/// The elements of a Go slice ([`Value::List`]): a `Vec<Value>` (it derefs to one) that
+/// drops the lists and maps nested in it one by one instead of recursively (see
+/// [`drop_nested`]).
+#[derive(Clone, Default, PartialEq)]
+pub struct Items(pub Vec<Value>);
+
+impl Items {
+    /// The elements, moved out.
+    pub fn into_vec(mut self) -> Vec<Value> {
+        std::mem::take(&mut self.0)
+    }
+
+    /// The elements of a shared list: moved out when `l` is the only reference, copied
+    /// otherwise.
+    pub fn unwrap_or_clone(l: Arc<Items>) -> Vec<Value> {
+        Arc::try_unwrap(l)
+            .map(Items::into_vec)
+            .unwrap_or_else(|l| l.0.clone())
+    }
+}
+
+impl std::ops::Deref for Items {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Items {
+    fn deref_mut(&mut self) -> &mut Vec<Value> {
+        &mut self.0
+    }
+}
+
+impl From<Vec<Value>> for Items {
+    fn from(v: Vec<Value>) -> Items {
+        Items(v)
+    }
+}
+
+impl FromIterator<Value> for Items {
+    fn from_iter<I: IntoIterator<Item = Value>>(iter: I) -> Items {
+        Items(iter.into_iter().collect())
+    }
+}
+
+impl fmt::Debug for Items {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Drop for Items {
+    /// Like [`MapRef`]'s: recursively up to [`RECURSIVE_DROP_DEPTH`] levels, then one by
+    /// one.
+    fn drop(&mut self) {
+        if !self.0.is_empty() {
+            drop_bounded(std::mem::take(&mut self.0), drop_nested);
+        }
+    }
+}
+
+/// Drops `values` and the maps and lists nested in them that nothing else holds, one by
+/// one instead of recursively: a template can build maps or lists nested a million deep
+/// (`{{ range until 1000000 }}{{ $d = dict "x" $d }}{{ end }}`), and dropping them
+/// recursively would overflow the rendering thread's stack and abort the process. Maps
+/// and lists switch to this by themselves below [`RECURSIVE_DROP_DEPTH`] levels
+/// ([`MapRef`]'s and [`Items`]' `Drop`).
+pub fn drop_nested(mut pending: Vec<Value>) {
+    while let Some(v) = pending.pop() {
+        match v {
+            Value::Map(mut m, _) => {
+                if let Some(inner) = Arc::get_mut(&mut m.0).and_then(|m| Arc::get_mut(m.get_mut()))
+                {
+                    pending.extend(std::mem::take(inner).into_values());
+                }
+                // `m` is dropped here, its entries moved out (or still shared).
+            }
+            Value::List(mut l, _) => {
+                if let Some(items) = Arc::get_mut(&mut l) {
+                    pending.append(&mut items.0);
+                }
+                // `l` is dropped here, its elements moved out (or still shared).
+            }
+            _ => {}
+        }
+    }
+}
+
 impl MapRef {
     /// A new map holding `m`.
     pub fn new(m: Map) -> MapRef {
@@ -281,7 +412,7 @@ pub enum Value {
     /// Go `[]byte` (`.Files.GetBytes`).
     Bytes(Arc<[u8]>),
     /// A Go slice; elements of a typed slice all have that element type.
-    List(Arc<Vec<Value>>, ListType),
+    List(Arc<Items>, ListType),
     /// A Go map with string keys (a shared reference, as in Go).
     Map(MapRef, MapType),
     /// Anything else: structs, pointers, named types with methods.
@@ -311,7 +442,7 @@ impl Value {
 
     /// A `[]interface {}`.
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Arc::new(items), ListType::Any)
+        Value::List(Arc::new(Items(items)), ListType::Any)
     }
 
     /// A `[]string`.
@@ -600,8 +731,8 @@ impl Ty {
     /// The zero value a nil becomes when passed for this type (Go's `reflect.Zero`).
     pub fn zero(&self) -> Value {
         match self {
-            Ty::ListAny => Value::List(Arc::new(Vec::new()), ListType::Any),
-            Ty::ListString => Value::List(Arc::new(Vec::new()), ListType::String),
+            Ty::ListAny => Value::List(Arc::default(), ListType::Any),
+            Ty::ListString => Value::List(Arc::default(), ListType::String),
             Ty::Bytes => Value::Bytes(Arc::from(&[][..])),
             Ty::MapAny => Value::Map(MapRef::default(), MapType::Any),
             Ty::MapString => Value::Map(MapRef::default(), MapType::String),
@@ -751,9 +882,17 @@ impl PartialEq for Value {
             (Value::String(a), Value::String(b)) => a == b,
             (Value::RawString(a), Value::RawString(b)) => a == b,
             (Value::Bytes(a), Value::Bytes(b)) => a == b,
-            (Value::List(a, ta), Value::List(b, tb)) => ta == tb && (Arc::ptr_eq(a, b) || a == b),
+            // Values can nest arbitrarily deep (templates build them): grow the stack.
+            (Value::List(a, ta), Value::List(b, tb)) => {
+                ta == tb
+                    && (Arc::ptr_eq(a, b) || stacker::maybe_grow(64 * 1024, 1024 * 1024, || a == b))
+            }
             (Value::Map(a, ta), Value::Map(b, tb)) => {
-                ta == tb && (a.ptr_eq(b) || a.snapshot() == b.snapshot())
+                ta == tb
+                    && (a.ptr_eq(b)
+                        || stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                            a.snapshot() == b.snapshot()
+                        }))
             }
             (Value::Object(a), Value::Object(b)) => Arc::ptr_eq(a, b),
             _ => false,

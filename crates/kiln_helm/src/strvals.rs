@@ -119,13 +119,13 @@ fn as_go_map(v: &Value) -> PResult<MapRef> {
 /// `v.([]any)`.
 fn as_go_list(v: &Value) -> PResult<Vec<Value>> {
     match v {
-        Value::List(l, ListType::Any) => Ok((**l).clone()),
+        Value::List(l, ListType::Any) => Ok(l.0.clone()),
         other => Err(assertion_panic(other, GO_LIST)),
     }
 }
 
 fn list_value(l: Vec<Value>) -> Value {
-    Value::List(Arc::new(l), ListType::Any)
+    Value::List(Arc::new(kiln_gotmpl::Items::from(l)), ListType::Any)
 }
 
 /// A `bytes.Buffer` read rune by rune (`ReadRune`/`UnreadRune`).

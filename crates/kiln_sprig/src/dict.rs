@@ -318,7 +318,10 @@ pub(crate) fn register(funcs: &mut FuncMap) {
                 k.extend(m.keys().map(|s| Value::String(s.clone())));
             }
         }
-        Ok(Value::List(Arc::new(k), ListType::String))
+        Ok(Value::List(
+            Arc::new(kiln_gotmpl::Items::from(k)),
+            ListType::String,
+        ))
     });
     funcs.add_pure("pick", &[Ty::MapAny], Some(Ty::String), |a| {
         let m = map_arg(arg(a, 0));

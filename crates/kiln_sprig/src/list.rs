@@ -67,7 +67,7 @@ fn arg(a: &[Value], i: usize) -> &Value {
 }
 
 fn any_list(v: Vec<Value>) -> Value {
-    Value::List(Arc::new(v), ListType::Any)
+    Value::List(Arc::new(kiln_gotmpl::Items::from(v)), ListType::Any)
 }
 
 /// `inList`: membership by `reflect.DeepEqual`.
@@ -122,7 +122,7 @@ fn chunk(size: i64, list: &Value) -> Result<Value, GoError> {
         out.push(any_list(c));
     }
     Ok(Value::List(
-        Arc::new(out),
+        Arc::new(kiln_gotmpl::Items::from(out)),
         ListType::Named("[][]interface {}"),
     ))
 }
@@ -158,7 +158,7 @@ fn slice(a: &[Value]) -> Result<Value, GoError> {
     let part = &items[start as usize..end as usize];
     Ok(match (list, ty) {
         (Value::Bytes(b), _) => Value::Bytes(Arc::from(&b[start as usize..end as usize])),
-        (_, Some(t)) => Value::List(Arc::new(part.to_vec()), t),
+        (_, Some(t)) => Value::List(Arc::new(kiln_gotmpl::Items::from(part.to_vec())), t),
         _ => any_list(part.to_vec()),
     })
 }

@@ -113,7 +113,7 @@ fn kind_body(
                 std::sync::Arc::new(
                     l.iter()
                         .map(|g| entry(g, data, t, depth + 1))
-                        .collect::<Result<Vec<_>, _>>()?,
+                        .collect::<Result<kiln_gotmpl::Items, _>>()?,
                 ),
                 *lt,
             ),

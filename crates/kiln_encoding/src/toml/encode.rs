@@ -101,7 +101,8 @@ fn toml_type(v: &Value) -> Result<Option<TType>, TomlError> {
         Value::Map(..) => TType::Hash,
         Value::List(..) | Value::Bytes(_) => {
             let items = list_items(v).unwrap_or_default();
-            if is_table_array(&items)? {
+            // Lists can nest arbitrarily deep (templates build them): grow the stack.
+            if stacker::maybe_grow(64 * 1024, 1024 * 1024, || is_table_array(&items))? {
                 TType::ArrayHash
             } else {
                 TType::Array
@@ -201,6 +202,19 @@ impl Enc {
     }
 
     fn encode(&mut self, key: &[String], v: &Value) -> EResult {
+        if key.len() > MAX_TOML_DEPTH {
+            return Err(err(format!(
+                "toml: tables nested more than {MAX_TOML_DEPTH} deep (kiln's limit)"
+            )));
+        }
+        if self.out.len() > kiln_gotmpl::MAX_OUTPUT_BYTES {
+            // Every nested table repeats its whole key path: the output grows with the
+            // square of the nesting depth.
+            return Err(err(format!(
+                "toml: output exceeds kiln's limit of {} MiB",
+                kiln_gotmpl::MAX_OUTPUT_BYTES >> 20
+            )));
+        }
         match v {
             Value::Nil => Ok(()),
             Value::Bool(_)
@@ -351,7 +365,13 @@ impl Enc {
     }
 }
 
-/// BurntSushi's `Encoder.Encode(v)`: the TOML text, or the encoder's error.
+/// How deep tables may nest in `toToml`. Go's encoder has no limit, but every level
+/// copies and prints the whole key path, so time and output grow with the square of the
+/// depth (a map nested 200,000 deep takes Go minutes and gigabytes).
+const MAX_TOML_DEPTH: usize = 1_000;
+
+/// BurntSushi's `Encoder.Encode(v)`: the TOML text, or the encoder's error (kiln adds
+/// two limits: tables nested more than 1,000 deep, output over 128 MiB).
 pub fn encode_toml(v: &Value) -> Result<String, TomlError> {
     if v.is_nil() {
         // Go's encoder calls reflect.Value.Type on the invalid value of a nil interface.

@@ -418,7 +418,10 @@ impl<'d> Decoder<'d> {
                     children: SpanChildren::List(spans),
                 });
                 Ok((
-                    Decoded::Value(Value::List(Arc::new(items), ListType::Any)),
+                    Decoded::Value(Value::List(
+                        Arc::new(kiln_gotmpl::Items::from(items)),
+                        ListType::Any,
+                    )),
                     span,
                 ))
             }

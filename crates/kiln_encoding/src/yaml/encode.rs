@@ -352,7 +352,10 @@ impl V3Builder {
                     .iter()
                     .map(|&x| Value::Uint(x as u64, kiln_gotmpl::UintType::Uint8))
                     .collect();
-                self.value(&Value::List(Arc::new(items), kiln_gotmpl::ListType::Any))?;
+                self.value(&Value::List(
+                    Arc::new(kiln_gotmpl::Items::from(items)),
+                    kiln_gotmpl::ListType::Any,
+                ))?;
             }
             Value::List(l, _) => {
                 self.events.push(Ev::SeqStart);

@@ -223,7 +223,7 @@ pub fn from_yaml(text: &str) -> Result<Map, YamlError> {
 pub fn from_yaml_array(text: &str) -> Result<Vec<Value>, YamlError> {
     match yaml_to_value(text)? {
         Value::Nil => Ok(Vec::new()),
-        Value::List(l, _) => Ok(Arc::try_unwrap(l).unwrap_or_else(|l| (*l).clone())),
+        Value::List(l, _) => Ok(kiln_gotmpl::Items::unwrap_or_clone(l)),
         other => Err(type_error(&other, "[]interface {}")),
     }
 }
@@ -576,5 +576,5 @@ pub fn marshal_yaml_v3(v: &Value, indent: usize) -> Result<String, MarshalError>
 
 #[allow(dead_code)]
 fn list(v: Vec<Value>) -> Value {
-    Value::List(Arc::new(v), ListType::Any)
+    Value::List(Arc::new(kiln_gotmpl::Items::from(v)), ListType::Any)
 }

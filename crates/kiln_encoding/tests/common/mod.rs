@@ -207,7 +207,7 @@ fn map_value(m: Map) -> Value {
 }
 
 fn list_value(l: Vec<Value>) -> Value {
-    Value::List(Arc::new(l), ListType::Any)
+    Value::List(Arc::new(kiln_gotmpl::Items::from(l)), ListType::Any)
 }
 
 impl Eval {

@@ -416,7 +416,10 @@ fn write_value_matches_sprint() {
         Value::Nil,
         Value::Uint(5, UintType::Uint8),
         Value::Complex(1.0, -2.0),
-        Value::List(Arc::new(vec![Value::int(1)]), ListType::Int),
+        Value::List(
+            Arc::new(crate::value::Items::from(vec![Value::int(1)])),
+            ListType::Int,
+        ),
     ];
     for v in &values {
         let mut out = String::new();

@@ -1142,19 +1142,19 @@ fn printf_oracle_4() {
         ),
         (
             "%v",
-            vec![Value::List(Arc::new(vec![Value::int(0), Value::int(1), Value::int(2)]), ListType::Int)],
+            vec![Value::List(Arc::new(crate::value::Items::from(vec![Value::int(0), Value::int(1), Value::int(2)])), ListType::Int)],
             "[0 1 2]",
             "{{ printf \"%v\" (until 3) }}",
         ),
         (
             "%#v",
-            vec![Value::List(Arc::new(vec![Value::int(0), Value::int(1), Value::int(2)]), ListType::Int)],
+            vec![Value::List(Arc::new(crate::value::Items::from(vec![Value::int(0), Value::int(1), Value::int(2)])), ListType::Int)],
             "[]int{0, 1, 2}",
             "{{ printf \"%#v\" (until 3) }}",
         ),
         (
             "%T",
-            vec![Value::List(Arc::new(vec![Value::int(0), Value::int(1), Value::int(2)]), ListType::Int)],
+            vec![Value::List(Arc::new(crate::value::Items::from(vec![Value::int(0), Value::int(1), Value::int(2)])), ListType::Int)],
             "[]int",
             "{{ printf \"%T\" (until 3) }}",
         ),
