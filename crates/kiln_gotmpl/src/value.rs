@@ -62,20 +62,21 @@ thread_local! {
 /// Drops `x` recursively when few drops are running nested on this thread, with
 /// `iterative` otherwise.
 fn drop_bounded<T>(x: T, iterative: impl FnOnce(T)) {
-    DROP_DEPTH.with(|d| {
-        let depth = d.get();
-        if depth < RECURSIVE_DROP_DEPTH {
-            d.set(depth + 1);
-            drop(x);
-            d.set(depth);
-        } else {
-            iterative(x);
-        }
-    })
+    let Ok(depth) = DROP_DEPTH.try_with(|d| d.get()) else {
+        // The thread is exiting and its counter is gone: take the safe way.
+        return iterative(x);
+    };
+    if depth < RECURSIVE_DROP_DEPTH {
+        DROP_DEPTH.with(|d| d.set(depth + 1));
+        drop(x);
+        DROP_DEPTH.with(|d| d.set(depth));
+    } else {
+        iterative(x);
+    }
 }
 
 /// The elements of a Go slice ([`Value::List`]): a `Vec<Value>` (it derefs to one) that
-/// drops the lists and maps nested in it one by one instead of recursively (see
+/// drops the lists and maps nested in it without unbounded recursion (see
 /// [`drop_nested`]).
 #[derive(Clone, Default, PartialEq)]
 pub struct Items(pub Vec<Value>);
