@@ -461,8 +461,8 @@ fn plain_key(key: &str) -> bool {
     if !(first.is_ascii_alphabetic() || first == b'_' || first == b'$' || first == b'/') {
         return false;
     }
-    // Starting so, only `null`, `Null` and `NULL` resolve to null or an unsigned integer:
-    // ask the resolver about four-letter keys only (most keys are longer or shorter).
+    // Of the keys starting so, only `null`, `Null` and `NULL` resolve to null or an
+    // unsigned integer: ask the resolver about four-letter keys only.
     if key.len() == 4 && matches!(plain_scalar(key), PlainScalar::Null | PlainScalar::Uint) {
         return false;
     }
