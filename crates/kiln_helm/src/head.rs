@@ -355,40 +355,26 @@ impl Scanner {
     /// (case variants of head fields, repeated head fields).
     fn head_field(&mut self, role: Role, key: &str) -> Option<(Want, Role)> {
         match role {
-            Role::Top => {
-                const FIELDS: [&str; 3] = ["apiVersion", "kind", "metadata"];
-                for (i, f) in FIELDS.iter().enumerate() {
-                    if key.eq_ignore_ascii_case(f) {
-                        if key != *f || self.seen_top[i] {
-                            return None;
-                        }
-                        self.seen_top[i] = true;
-                        return Some(match i {
-                            0 => (Want::Text(Field::ApiVersion), Role::Other),
-                            1 => (Want::Text(Field::Kind), Role::Other),
-                            _ => (Want::Map, Role::Metadata),
-                        });
-                    }
-                }
-                Some((Want::Any, Role::Other))
-            }
-            Role::Metadata => {
-                const FIELDS: [&str; 3] = ["name", "annotations", "namespace"];
-                for (i, f) in FIELDS.iter().enumerate() {
-                    if key.eq_ignore_ascii_case(f) {
-                        if key != *f || self.seen_meta[i] {
-                            return None;
-                        }
-                        self.seen_meta[i] = true;
-                        return Some(match i {
-                            0 => (Want::Text(Field::Name), Role::Other),
-                            1 => (Want::Map, Role::Annotations),
-                            _ => (Want::Text(Field::Namespace), Role::Other),
-                        });
-                    }
-                }
-                Some((Want::Any, Role::Other))
-            }
+            Role::Top => Some(
+                match claim(key, ["apiVersion", "kind", "metadata"], &mut self.seen_top)? {
+                    Some(0) => (Want::Text(Field::ApiVersion), Role::Other),
+                    Some(1) => (Want::Text(Field::Kind), Role::Other),
+                    Some(_) => (Want::Map, Role::Metadata),
+                    None => (Want::Any, Role::Other),
+                },
+            ),
+            Role::Metadata => Some(
+                match claim(
+                    key,
+                    ["name", "annotations", "namespace"],
+                    &mut self.seen_meta,
+                )? {
+                    Some(0) => (Want::Text(Field::Name), Role::Other),
+                    Some(1) => (Want::Map, Role::Annotations),
+                    Some(_) => (Want::Text(Field::Namespace), Role::Other),
+                    None => (Want::Any, Role::Other),
+                },
+            ),
             Role::Annotations => {
                 if key == "helm.sh/hook" {
                     if self.seen_hook {
@@ -417,6 +403,20 @@ impl Scanner {
             id: self.id,
         })
     }
+}
+
+/// Which of the head `fields` `key` is, marking it seen: `Some(Some(i))`, or `Some(None)`
+/// for any other key; `None` for a case variant of a field or a field seen before, which
+/// the full reading must judge.
+fn claim(key: &str, fields: [&str; 3], seen: &mut [bool; 3]) -> Option<Option<usize>> {
+    let Some(i) = fields.iter().position(|f| key.eq_ignore_ascii_case(f)) else {
+        return Some(None);
+    };
+    if key != fields[i] || seen[i] {
+        return None;
+    }
+    seen[i] = true;
+    Some(Some(i))
 }
 
 /// Splits `key: rest` (or `key:` at the end of the line); `None` when the line is not
