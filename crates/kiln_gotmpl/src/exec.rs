@@ -628,13 +628,19 @@ impl State<'_> {
             }
             return Ok(RV::concrete(Value::Nil));
         }
-        let type_name = if receiver.iface {
-            "interface {}".to_string()
-        } else {
-            receiver.v.type_name().into_owned()
+        // Only error messages need the receiver's type name: built on demand.
+        let type_name = |r: &RV| -> String {
+            if r.iface {
+                "interface {}".to_string()
+            } else {
+                r.v.type_name().into_owned()
+            }
         };
+        // The template set outlives this state: borrowing its methods (not cloning the
+        // shared `Arc`) keeps the reference count off the hot path.
+        let set: &TemplateSet = self.set;
         if let (Some(tm), Value::Map(_, MapType::Named(tn)) | Value::List(_, ListType::Named(tn))) =
-            (self.set.type_methods.clone(), &receiver.v)
+            (set.type_methods.as_deref(), &receiver.v)
         {
             if let Some(sig) = tm.method(tn, name) {
                 let recv = receiver.v.clone();
@@ -729,12 +735,18 @@ impl State<'_> {
                     missing(self, true, Value::Nil)
                 }
                 Field::NoField => {
-                    let msg = format!("can't evaluate field {name} in type {type_name}");
+                    let msg = format!(
+                        "can't evaluate field {name} in type {}",
+                        type_name(&receiver)
+                    );
                     Err(self.error(pos, node, msg))
                 }
             },
             _ => {
-                let msg = format!("can't evaluate field {name} in type {type_name}");
+                let msg = format!(
+                    "can't evaluate field {name} in type {}",
+                    type_name(&receiver)
+                );
                 Err(self.error(pos, node, msg))
             }
         }
@@ -751,11 +763,13 @@ impl State<'_> {
         let Arg::Ident { pos, name, func } = ident else {
             return Ok(RV::concrete(Value::Nil));
         };
-        let Some(f) = func.clone() else {
+        // Borrowed, not cloned: the parsed tree is shared by every thread, and an `Arc`
+        // clone per call makes the cores fight over its reference count.
+        let Some(f) = func.as_deref() else {
             let msg = format!("{:?} is not a defined function", &**name);
             return Err(self.error(*pos, ident, msg));
         };
-        let imp = f.imp.clone();
+        let imp = &f.imp;
         self.eval_call(
             dot,
             CallTarget {
@@ -778,11 +792,13 @@ impl State<'_> {
         let Arg::Ident { pos, name, func } = ident else {
             return Ok(RV::concrete(Value::Nil));
         };
-        let Some(f) = func.clone() else {
+        // Borrowed, not cloned: the parsed tree is shared by every thread, and an `Arc`
+        // clone per call makes the cores fight over its reference count.
+        let Some(f) = func.as_deref() else {
             let msg = format!("{:?} is not a defined function", &**name);
             return Err(self.error(*pos, ident, msg));
         };
-        let imp = f.imp.clone();
+        let imp = &f.imp;
         self.eval_call(
             dot,
             CallTarget {

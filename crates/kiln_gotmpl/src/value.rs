@@ -14,8 +14,12 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-/// Immutable shared string, the representation of Go `string` values and map keys.
-pub type Str = Arc<str>;
+/// Immutable string, the representation of Go `string` values and map keys: up to 15
+/// bytes inline, longer ones shared by reference count (`ecow::EcoString`). Most keys
+/// and values of Helm charts are short, and copying them inline spares the atomic
+/// reference-count updates that every clone and drop of an `Arc<str>` costs — the cores
+/// fought over those counts in parallel renders.
+pub type Str = ecow::EcoString;
 
 /// The entries of a Go map with string keys. Keys iterate in byte order, which is the
 /// order Go's `text/template` (`range`) and `fmt` (`%v`) use for maps with string keys.

@@ -340,7 +340,7 @@ enum HeadError {
 fn json_field<'a>(m: &'a Map, name: &str) -> Option<&'a Value> {
     let mut keys: Vec<&Str> = m.keys().filter(|k| k.eq_ignore_ascii_case(name)).collect();
     keys.sort();
-    keys.last().and_then(|k| m.get(k.as_ref()))
+    keys.last().and_then(|k| m.get(k.as_str()))
 }
 
 /// A `string` field: `Ok(None)` when absent or null. Numbers need the typed parse only
@@ -427,7 +427,7 @@ impl SimpleHead {
                     Some(Value::Map(a, _)) => {
                         let a = a.snapshot();
                         for (k, v) in a.iter() {
-                            let is_hook = k.as_ref() == "helm.sh/hook";
+                            let is_hook = k.as_str() == "helm.sh/hook";
                             let text =
                                 head_string(Some(v), ".metadata.annotations", typed, is_hook)?
                                     .unwrap_or_default();
