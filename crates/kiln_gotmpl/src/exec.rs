@@ -492,7 +492,7 @@ impl State<'_> {
         let first = &cmd.args[0];
         match first {
             Arg::Field { idents, .. } => {
-                return self.eval_field_chain(dot, dot.clone(), first, idents, &cmd.args, final_)
+                return self.eval_field_chain(dot, dot, first, idents, &cmd.args, final_)
             }
             Arg::Chain { .. } => return self.eval_chain(dot, first, &cmd.args, final_),
             Arg::Ident { .. } => return self.eval_function(dot, first, cmd, &cmd.args, final_),
@@ -556,7 +556,7 @@ impl State<'_> {
             self.not_a_function(args, final_)?;
             return Ok(value);
         }
-        self.eval_field_chain(dot, value, node, &idents[1..], args, final_)
+        self.eval_field_chain(dot, &value, node, &idents[1..], args, final_)
     }
 
     fn eval_chain(&mut self, dot: &RV, node: &Arg, args: &[Arg], final_: Option<&Value>) -> R<RV> {
@@ -573,7 +573,7 @@ impl State<'_> {
             return Err(self.error(*pos, node, msg));
         }
         let receiver = self.eval_arg_untyped(dot, base)?;
-        self.eval_field_chain(dot, receiver, node, idents, args, final_)
+        self.eval_field_chain(dot, &receiver, node, idents, args, final_)
     }
 
     /// Go's `evalArg(dot, nil, n)`: the operand's value without a type check.
@@ -581,7 +581,7 @@ impl State<'_> {
         Ok(match n {
             Arg::Dot(_) => dot.clone(),
             Arg::Field { idents, .. } => {
-                self.eval_field_chain(dot, dot.clone(), n, idents, std::slice::from_ref(n), None)?
+                self.eval_field_chain(dot, dot, n, idents, std::slice::from_ref(n), None)?
             }
             Arg::Variable { .. } => self.eval_variable(dot, n, &[], None)?,
             Arg::Pipe(p) => RV::concrete(self.eval_pipeline(dot, p)?),
@@ -594,17 +594,36 @@ impl State<'_> {
     fn eval_field_chain(
         &mut self,
         dot: &RV,
-        mut receiver: RV,
+        receiver: &RV,
         node: &Arg,
         idents: &[Str],
         args: &[Arg],
         final_: Option<&Value>,
     ) -> R<RV> {
+        // The receiver is borrowed, and each step borrows the previous result: no clone
+        // of `dot` or of intermediate maps just to look a key up.
         let n = idents.len();
+        let mut owned: Option<RV> = None;
         for ident in &idents[..n - 1] {
-            receiver = self.eval_field(dot, ident, node, &[], None, receiver)?;
+            let next = self.eval_field(
+                dot,
+                ident,
+                node,
+                &[],
+                None,
+                owned.as_ref().unwrap_or(receiver),
+            )?;
+            owned = Some(next);
         }
-        self.eval_field(dot, &idents[n - 1], node, args, final_, receiver)
+        let last = &idents[n - 1];
+        self.eval_field(
+            dot,
+            last,
+            node,
+            args,
+            final_,
+            owned.as_ref().unwrap_or(receiver),
+        )
     }
 
     fn eval_field(
@@ -614,7 +633,7 @@ impl State<'_> {
         node: &Arg,
         args: &[Arg],
         final_: Option<&Value>,
-        receiver: RV,
+        receiver: &RV,
     ) -> R<RV> {
         let pos = node.pos();
         if receiver.v.is_nil() {
@@ -737,7 +756,7 @@ impl State<'_> {
                 Field::NoField => {
                     let msg = format!(
                         "can't evaluate field {name} in type {}",
-                        type_name(&receiver)
+                        type_name(receiver)
                     );
                     Err(self.error(pos, node, msg))
                 }
@@ -745,7 +764,7 @@ impl State<'_> {
             _ => {
                 let msg = format!(
                     "can't evaluate field {name} in type {}",
-                    type_name(&receiver)
+                    type_name(receiver)
                 );
                 Err(self.error(pos, node, msg))
             }
@@ -891,7 +910,7 @@ impl State<'_> {
                 Some(a) => (a.pos(), a),
                 None => ident_node,
             };
-            match validate_type(&RV::concrete(f.clone()), t) {
+            match validate_type(RV::concrete(f.clone()), t) {
                 Ok(v) => argv.push(v),
                 Err(msg) => return Err(self.error(pos, ctx, msg)),
             }
@@ -916,14 +935,9 @@ impl State<'_> {
                 let msg = format!("cannot assign nil to {}", ty.go_name());
                 return Err(self.error(*pos, n, msg));
             }
-            Arg::Field { idents, .. } => Some(self.eval_field_chain(
-                dot,
-                dot.clone(),
-                n,
-                idents,
-                std::slice::from_ref(n),
-                None,
-            )?),
+            Arg::Field { idents, .. } => {
+                Some(self.eval_field_chain(dot, dot, n, idents, std::slice::from_ref(n), None)?)
+            }
             Arg::Variable { .. } => Some(self.eval_variable(dot, n, &[], None)?),
             Arg::Pipe(p) => Some(RV::concrete(self.eval_pipeline(dot, p)?)),
             Arg::Ident { .. } => Some(self.eval_function_arg(dot, n)?),
@@ -931,7 +945,7 @@ impl State<'_> {
             _ => None,
         };
         if let Some(rv) = rv {
-            return validate_type(&rv, ty).map_err(|msg| self.error(n.pos(), n, msg));
+            return validate_type(rv, ty).map_err(|msg| self.error(n.pos(), n, msg));
         }
         let pos = n.pos();
         match ty {
@@ -999,7 +1013,9 @@ fn sig_params(sig: &MethodSig) -> &'static [Ty] {
 }
 
 /// Go's `validateType`: checks that `rv` may be passed as a `ty`.
-fn validate_type(rv: &RV, ty: Ty) -> Result<Value, String> {
+/// Takes the value by ownership: arguments are moved into the call, not cloned and
+/// dropped (each clone of a shared map or long string is an atomic count update).
+fn validate_type(rv: RV, ty: Ty) -> Result<Value, String> {
     if rv.v.is_nil() {
         if !rv.iface {
             // The invalid value: nil-able types get their zero value.
@@ -1018,7 +1034,7 @@ fn validate_type(rv: &RV, ty: Ty) -> Result<Value, String> {
         ));
     }
     if rv.v.assignable_to(&ty) {
-        return Ok(rv.v.clone());
+        return Ok(rv.v);
     }
     Err(format!(
         "wrong type for value; expected {}; got {}",

@@ -174,6 +174,16 @@ impl MapRef {
         MapRef(Arc::new(Mutex::new(Arc::new(m))))
     }
 
+    /// The entries, moved out when this is the only reference to the map and no
+    /// snapshot of it is alive, copied (one level deep) otherwise.
+    pub fn into_map(mut self) -> Map {
+        if let Some(cell) = Arc::get_mut(&mut self.0) {
+            let entries = std::mem::take(cell.get_mut());
+            return Arc::try_unwrap(entries).unwrap_or_else(|shared| (*shared).clone());
+        }
+        (*self.snapshot()).clone()
+    }
+
     /// The current entries (cheap: shares the data until the next write).
     pub fn snapshot(&self) -> Arc<Map> {
         self.0.lock().clone()

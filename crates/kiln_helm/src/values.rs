@@ -150,15 +150,14 @@ pub fn deep_copy_map(m: &Map) -> Map {
 pub fn coalesce_values(chart: &ChartView, vals: &Map) -> Result<Map, String> {
     let dest = MapRef::new(deep_copy_map(vals));
     coalesce(chart, &dest, "", false)?;
-    let out = dest.snapshot();
-    Ok((*out).clone())
+    Ok(dest.into_map())
 }
 
 /// Helm's `MergeValues`: like [`coalesce_values`] but `null` is kept.
 pub fn merge_values(chart: &ChartView, vals: &Map) -> Result<Map, String> {
     let dest = MapRef::new(deep_copy_map(vals));
     coalesce(chart, &dest, "", true)?;
-    Ok((*dest.snapshot()).clone())
+    Ok(dest.into_map())
 }
 
 /// The chart as rendering sees it: the loaded chart, its (possibly aliased) name,
@@ -306,22 +305,22 @@ fn coalesce_chart_values(ch: &ChartView, v: &MapRef, _prefix: &str, merge: bool)
 /// Helm's `coalesceTablesFullKey`: fills `dst` from `src` (dst wins); `null` in `dst`
 /// deletes the key unless merging.
 fn coalesce_tables(dst: &MapRef, src: &MapRef, merge: bool) {
-    let src_snapshot = src.snapshot();
-    let src_original_non_nil: std::collections::HashSet<Str> = src_snapshot
-        .iter()
-        .filter(|(_, v)| !v.is_nil())
-        .map(|(k, _)| k.clone())
-        .collect();
-    let dst_snapshot = dst.snapshot();
-    for (key, val) in dst_snapshot.iter() {
+    // Keys that are `null` in `dst` while `src` had a value: the ones `null` deletes.
+    // (Collected while `null` is copied into `src`; no snapshot is held across the
+    // writes, so neither map is copied on write.)
+    let mut nulled: Vec<Str> = Vec::new();
+    for (key, val) in dst.snapshot().iter() {
         if val.is_nil() {
+            if src.get(key).is_some_and(|v| !v.is_nil()) {
+                nulled.push(key.clone());
+            }
             src.insert(key.clone(), Value::Nil);
         }
     }
     let src_snapshot = src.snapshot();
     for (key, val) in src_snapshot.iter() {
         match dst.get(key) {
-            Some(dv) if !merge && dv.is_nil() && src_original_non_nil.contains(key) => {
+            Some(dv) if !merge && dv.is_nil() && nulled.contains(key) => {
                 dst.remove(key);
             }
             None => {
@@ -354,7 +353,7 @@ pub fn coalesce_tables_plain(dst: Map, src: Map, merge: bool) -> Map {
     let d = MapRef::new(dst);
     let s = MapRef::new(src);
     coalesce_tables(&d, &s, merge);
-    (*d.snapshot()).clone()
+    d.into_map()
 }
 
 /// Helm's `Values.Table("a.b.c")`: the nested `map[string]interface{}` at that path.
