@@ -267,8 +267,17 @@ impl MapRef {
     }
 }
 
-fn deep_copy_map(m: &Map) -> Map {
-    m.iter().map(|(k, v)| (k.clone(), v.deep_copy())).collect()
+/// A copy of `m` sharing no map (or list holding maps) with it: what each render's
+/// private values are made of. The tree is cloned as is (keys in order, no re-sorting),
+/// then only the entries that hold containers are copied deeper.
+pub fn deep_copy_map(m: &Map) -> Map {
+    let mut copy = m.clone();
+    for v in copy.values_mut() {
+        if v.holds_maps() {
+            *v = v.deep_copy();
+        }
+    }
+    copy
 }
 
 impl From<Map> for MapRef {
@@ -531,14 +540,23 @@ impl Value {
         // Values nest as deep as YAML allows (10,000 levels): grow the stack on the heap.
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || match self {
             Value::Map(m, t) => Value::Map(m.deep_copy(), *t),
-            Value::List(l, t)
-                if l.iter()
-                    .any(|v| matches!(v, Value::Map(..) | Value::List(..))) =>
-            {
+            Value::List(l, t) if self.holds_maps() => {
                 Value::List(Arc::new(l.iter().map(Value::deep_copy).collect()), *t)
             }
             other => other.clone(),
         })
+    }
+
+    /// Whether [`Value::deep_copy`] makes a new value: a map, or a list holding maps or
+    /// lists (anything else is immutable and shared as is).
+    pub fn holds_maps(&self) -> bool {
+        match self {
+            Value::Map(..) => true,
+            Value::List(l, _) => l
+                .iter()
+                .any(|v| matches!(v, Value::Map(..) | Value::List(..))),
+            _ => false,
+        }
     }
 
     /// The elements of a Go slice value (of any slice type), else `None`.

@@ -182,9 +182,14 @@ fn state<'a>(ctx: &'a mut Ctx<'_>) -> Option<&'a mut RenderState> {
 
 /// Helm's `include`: executes a named template and returns its output as a string.
 fn include(ctx: &mut Ctx<'_>, a: &[Value]) -> Result<Value, GoError> {
-    let name = a[0].as_str().unwrap_or("").to_string();
+    let name = a[0].as_str().unwrap_or("");
     if let Some(st) = state(ctx) {
-        let n = st.included.entry(name.clone()).or_insert(0);
+        // Charts include the same few helpers thousands of times: the name is only
+        // allocated the first time.
+        let n = match st.included.get_mut(name) {
+            Some(n) => n,
+            None => st.included.entry(name.to_string()).or_insert(0),
+        };
         if *n > INCLUDE_RECURSION_MAX {
             return Err(GoError::new(format!(
                 "rendering template has a nested reference name: {name}: unable to execute template"
@@ -192,9 +197,9 @@ fn include(ctx: &mut Ctx<'_>, a: &[Value]) -> Result<Value, GoError> {
         }
         *n += 1;
     }
-    let r = ctx.host.execute_template(&name, a[1].clone());
+    let r = ctx.host.execute_template(name, a[1].clone());
     if let Some(st) = state(ctx) {
-        if let Some(n) = st.included.get_mut(&name) {
+        if let Some(n) = st.included.get_mut(name) {
             *n -= 1;
         }
     }
@@ -208,6 +213,10 @@ const TPL_LIMIT_TEXT: &str = "tpl calls nested more than";
 /// set, so `define`s inside are visible to nested `include`s) and executes it.
 fn tpl(ctx: &mut Ctx<'_>, a: &[Value]) -> Result<Value, GoError> {
     let text = a[0].as_str().unwrap_or("");
+    if !text.contains("{{") {
+        // No action: the template is its own text (what parsing and executing it gives).
+        return Ok(Value::from(text.replace("<no value>", "")));
+    }
     if let Some(st) = state(ctx) {
         if st.tpl_depth >= TPL_RECURSION_MAX {
             return Err(GoError::new(format!(

@@ -138,7 +138,7 @@ pub fn merge_maps(mut a: Map, b: Map) -> Map {
 
 /// Deep copy of a values tree into fresh maps (Go's `copystructure.Copy`).
 pub fn deep_copy_map(m: &Map) -> Map {
-    m.iter().map(|(k, v)| (k.clone(), v.deep_copy())).collect()
+    kiln_gotmpl::value::deep_copy_map(m)
 }
 
 /// Helm's `CoalesceValues(chart, vals)`: the chart's defaults (and its subcharts',
