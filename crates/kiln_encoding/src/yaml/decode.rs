@@ -121,7 +121,11 @@ pub(crate) fn build_first_document(parser: &mut Parser<'_>) -> Result<Option<Doc
         Some(e) if matches!(e.kind, EventKind::DocumentStart { .. }) => {}
         _ => return Ok(None),
     }
-    let mut nodes: Vec<Node> = Vec::new();
+    // About one node per 16 bytes of YAML: sized once instead of grown (and copied)
+    // a dozen times for a large values file; bounded, as the input may hold more
+    // documents than this first one.
+    let estimate = (parser.scanner.remaining() / 16).min(1 << 16);
+    let mut nodes: Vec<Node> = Vec::with_capacity(estimate + 4);
     let mut anchors: HashMap<Vec<u8>, u32> = HashMap::new();
     let mut stack: Vec<u32> = Vec::new();
     let mut root: Option<u32> = None;

@@ -17,7 +17,7 @@ use kiln_gotmpl::Value;
 use super::emitter::{Emitter, Ev, Flavor};
 use super::resolve::{is_base60_float, v2_plain_ok};
 use super::scanner::{reader_allows, ScalarStyle};
-use super::sort::{key_less_v2, key_less_v3, sort_by_less};
+use super::sort::sorted_keys;
 use crate::gonum::{format_float, parse_int, parse_uint};
 use crate::json::{base64_std, json_float, object_json_view};
 
@@ -204,20 +204,16 @@ impl V2Builder {
                     return Err(err("yaml: exceeded max depth of 10000"));
                 }
                 let snap = m.snapshot();
-                let mut keys: Vec<(Vec<char>, &str, &Value)> = snap
-                    .iter()
-                    .map(|(k, v)| (k.chars().collect(), &**k, v))
-                    .collect();
-                for (_, k, _) in &keys {
+                for k in snap.keys() {
                     check_reader(k)?;
                     // A key must be a simple key on one line, at most 1024 characters.
                     if json_literal_chars(k) > 1024 || k.contains('\u{85}') {
                         return Err(err("yaml: did not find expected ',' or '}'"));
                     }
                 }
-                sort_by_less(&mut keys, |a, b| key_less_v2(&a.0, &b.0));
+                let keys = sorted_keys(snap.iter(), false);
                 self.events.push(Ev::MapStart);
-                for (_, k, x) in keys {
+                for (k, x) in keys {
                     self.events.push(v2_string_event(k.to_string()));
                     stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.value(x, depth + 1))?;
                 }
@@ -366,13 +362,9 @@ impl V3Builder {
             }
             Value::Map(m, _) => {
                 let snap = m.snapshot();
-                let mut keys: Vec<(Vec<char>, &str, &Value)> = snap
-                    .iter()
-                    .map(|(k, v)| (k.chars().collect(), &**k, v))
-                    .collect();
-                sort_by_less(&mut keys, |a, b| key_less_v3(&a.0, &b.0));
+                let keys = sorted_keys(snap.iter(), true);
                 self.events.push(Ev::MapStart);
-                for (_, k, x) in keys {
+                for (k, x) in keys {
                     self.events.push(v3_string_event(k.to_string()));
                     stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.value(x))?;
                 }

@@ -217,6 +217,11 @@ pub(crate) struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
+    /// Bytes of input left to scan (to size buffers ahead of time).
+    pub fn remaining(&self) -> usize {
+        self.end.saturating_sub(self.pos)
+    }
+
     /// A scanner over `input`. libyaml strips a leading UTF-8 BOM. When the input holds a
     /// character the reader refuses, the reader fails as soon as the scanner needs a
     /// character of the 512-byte chunk holding it; earlier chunks scan normally.

@@ -21,6 +21,8 @@ fn is_digit(c: char) -> bool {
     c.is_numeric() && !c.is_alphabetic()
 }
 
+/// goyaml's `keyList.Less` for two string keys given as characters (v2, or v3 with
+/// `v3`).
 fn key_less(ar: &[char], br: &[char], v3: bool) -> bool {
     let mut digits = false;
     let n = ar.len().min(br.len());
@@ -81,14 +83,41 @@ fn key_less(ar: &[char], br: &[char], v3: bool) -> bool {
     ar.len() < br.len()
 }
 
-/// goyaml.v2's `keyList.Less` for two string keys (given as characters).
-pub(crate) fn key_less_v2(a: &[char], b: &[char]) -> bool {
-    key_less(a, b, false)
-}
-
-/// goyaml.v3's `keyList.Less` for two string keys (given as characters).
-pub(crate) fn key_less_v3(a: &[char], b: &[char]) -> bool {
-    key_less(a, b, true)
+/// The keys of a Go map (`Map` order: bytewise) in goyaml's `keyList` order, v2 or v3.
+///
+/// Keys that are all ASCII without digits are ordered by a strict total order (per
+/// character: non-letters before letters, then by code point; a prefix first), the
+/// same for v2 and v3, so any correct sort gives Go's result: map keys usually come
+/// out as they are. Otherwise Go's own `sort.Sort` runs with `keyList.Less` on the
+/// characters, step for step (its order is not always transitive).
+pub(crate) fn sorted_keys<'m, K: AsRef<str>, V>(
+    entries: impl Iterator<Item = (&'m K, &'m V)>,
+    v3: bool,
+) -> Vec<(&'m str, &'m V)>
+where
+    K: 'm,
+    V: 'm,
+{
+    let mut keys: Vec<(&str, &V)> = entries.map(|(k, v)| (k.as_ref(), v)).collect();
+    let simple = keys
+        .iter()
+        .all(|(k, _)| k.bytes().all(|b| b.is_ascii() && !b.is_ascii_digit()));
+    if simple {
+        let rank = |b: &u8| (b.is_ascii_alphabetic(), *b);
+        keys.sort_by(|(a, _), (b, _)| {
+            a.as_bytes()
+                .iter()
+                .map(rank)
+                .cmp(b.as_bytes().iter().map(rank))
+        });
+        return keys;
+    }
+    let mut chars: Vec<(Vec<char>, &str, &V)> = keys
+        .into_iter()
+        .map(|(k, v)| (k.chars().collect(), k, v))
+        .collect();
+    sort_by_less(&mut chars, |a, b| key_less(&a.0, &b.0, v3));
+    chars.into_iter().map(|(_, k, v)| (k, v)).collect()
 }
 
 /// Go's `sort.Sort` (pattern-defeating quicksort, Go 1.19+), reproduced step for step so
@@ -402,11 +431,46 @@ mod tests {
             .iter()
             .map(|k| k.chars().collect())
             .collect();
-        sort_by_less(&mut keys, |a, b| key_less_v2(a, b));
+        sort_by_less(&mut keys, |a, b| key_less(a, b, false));
         let keys: Vec<String> = keys.into_iter().map(|k| k.into_iter().collect()).collect();
         assert_eq!(
             keys,
             vec!["_", "9", "10", "B", "a", "a2", "a02", "a10", "b"]
         );
+    }
+
+    /// The fast path of `sorted_keys` (ASCII keys without digits, any sort) gives what
+    /// Go's `sort.Sort` with `keyList.Less` gives, for v2 and v3.
+    #[test]
+    fn simple_keys_sort_like_go() {
+        let alphabet: Vec<char> = "aAbBzZ_-./ ~:@".chars().collect();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..2000 {
+            let n = (next() % 40) as usize;
+            let mut keys = std::collections::BTreeMap::new();
+            for _ in 0..n {
+                let len = 1 + (next() % 6) as usize;
+                let k: String = (0..len)
+                    .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                    .collect();
+                keys.insert(k, ());
+            }
+            for v3 in [false, true] {
+                let fast: Vec<&str> = sorted_keys(keys.iter(), v3)
+                    .into_iter()
+                    .map(|(k, _)| k)
+                    .collect();
+                let mut slow: Vec<Vec<char>> = keys.keys().map(|k| k.chars().collect()).collect();
+                sort_by_less(&mut slow, |a, b| key_less(a, b, v3));
+                let slow: Vec<String> = slow.into_iter().map(|k| k.into_iter().collect()).collect();
+                assert_eq!(fast, slow, "round {round}, v3 {v3}");
+            }
+        }
     }
 }
