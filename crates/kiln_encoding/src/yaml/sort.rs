@@ -90,12 +90,12 @@ fn key_less(ar: &[char], br: &[char], v3: bool) -> bool {
 /// same for v2 and v3, so any correct sort gives Go's result: map keys usually come
 /// out as they are. Otherwise Go's own `sort.Sort` runs with `keyList.Less` on the
 /// characters, step for step (its order is not always transitive).
-pub(crate) fn sorted_keys<'m, K: AsRef<str>, V>(
+pub(crate) fn sorted_keys<'m, K, V>(
     entries: impl Iterator<Item = (&'m K, &'m V)>,
     v3: bool,
 ) -> Vec<(&'m str, &'m V)>
 where
-    K: 'm,
+    K: AsRef<str> + 'm,
     V: 'm,
 {
     let mut keys: Vec<(&str, &V)> = entries.map(|(k, v)| (k.as_ref(), v)).collect();
