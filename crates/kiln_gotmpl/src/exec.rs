@@ -647,13 +647,15 @@ impl State<'_> {
             }
             return Ok(RV::concrete(Value::Nil));
         }
-        // Only error messages need the receiver's type name: built on demand.
-        let type_name = |r: &RV| -> String {
-            if r.iface {
+        // Only this error needs the receiver's type name: built on demand.
+        let no_field = |st: &Self| -> Error {
+            let type_name = if receiver.iface {
                 "interface {}".to_string()
             } else {
-                r.v.type_name().into_owned()
-            }
+                receiver.v.type_name().into_owned()
+            };
+            let msg = format!("can't evaluate field {name} in type {type_name}");
+            st.error(pos, node, msg)
         };
         // The template set outlives this state: borrowing its methods (not cloning the
         // shared `Arc`) keeps the reference count off the hot path.
@@ -753,21 +755,9 @@ impl State<'_> {
                     }
                     missing(self, true, Value::Nil)
                 }
-                Field::NoField => {
-                    let msg = format!(
-                        "can't evaluate field {name} in type {}",
-                        type_name(receiver)
-                    );
-                    Err(self.error(pos, node, msg))
-                }
+                Field::NoField => Err(no_field(self)),
             },
-            _ => {
-                let msg = format!(
-                    "can't evaluate field {name} in type {}",
-                    type_name(receiver)
-                );
-                Err(self.error(pos, node, msg))
-            }
+            _ => Err(no_field(self)),
         }
     }
 

@@ -108,7 +108,6 @@ fn string_map(parts: Vec<String>) -> Value {
     Value::Map(kiln_gotmpl::MapRef::new(m), MapType::String)
 }
 
-/// `indent`: `spaces` spaces before the text and after every newline.
 /// Sprig's `indent` (`pad + strings.Replace(v, "\n", "\n"+pad, -1)`), with `nindent`'s
 /// leading line break when `newline`. One pass into a buffer of the exact size: charts
 /// indent every `toYaml` they include, so this is on the hot path.
