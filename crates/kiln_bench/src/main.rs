@@ -11,8 +11,9 @@
 //!   same iterations); per-chart and total throughput and their ratio.
 //! - `fleet`: `kiln compile` (the release binary, built first) of a synthetic monorepo
 //!   (`scripts/synth-monorepo.py`, 1,000 apps × 10 clusters by default) into a fresh
-//!   directory with 1 and 2 threads: wall time, CPU time and peak RSS of the child
-//!   process (`wait4`), best of R runs; checks both outputs are byte-identical.
+//!   directory with 1 and 2 threads, runs alternating between the two: wall time, CPU
+//!   time and peak RSS of the child process (`wait4`), best and median of R runs;
+//!   checks both outputs are byte-identical.
 //! - `startup`: `kiln --version` and `kiln check` of the example monorepo.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,8 +31,8 @@ use kiln_helm::loader;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "usage: kiln_bench [all|render|fleet|startup] [--iterations N] [--filter S]
-                  [--apps N] [--clusters M] [--runs R] [--no-helm] [--corpus DIR]
-                  [--json FILE]
+                  [--apps N] [--clusters M] [--runs R] [--out-dir DIR] [--no-helm]
+                  [--corpus DIR] [--json FILE]
 
   all (default)   render + fleet + startup
   render          corpus render throughput: kiln vs Helm's engine in-process
@@ -41,6 +42,7 @@ const USAGE: &str = "usage: kiln_bench [all|render|fleet|startup] [--iterations 
   --filter S      only corpus cases whose id contains S
   --apps/--clusters  synthetic monorepo size (default 1000 x 10)
   --runs R        runs per fleet/startup measurement, best kept (default 3)
+  --out-dir DIR   where the fleet runs write their trees (default target/kiln-bench)
   --no-helm       skip Helm's side of the render benchmark
   --corpus DIR    the corpus (default ../shared/corpus)
   --json FILE     also write every figure as JSON
@@ -57,6 +59,7 @@ struct Args {
     helm: bool,
     corpus: PathBuf,
     json: Option<PathBuf>,
+    out_dir: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -71,6 +74,7 @@ fn parse_args() -> Result<Args, String> {
         helm: true,
         corpus: root.join("../shared/corpus"),
         json: None,
+        out_dir: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -90,6 +94,7 @@ fn parse_args() -> Result<Args, String> {
             "--filter" => a.filter = Some(value(&arg)?),
             "--corpus" => a.corpus = PathBuf::from(value(&arg)?),
             "--json" => a.json = Some(PathBuf::from(value(&arg)?)),
+            "--out-dir" => a.out_dir = Some(PathBuf::from(value(&arg)?)),
             "--no-helm" => a.helm = false,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
@@ -688,27 +693,38 @@ fn bench_fleet(args: &Args, kiln: &Path) -> Result<serde_json::Value, String> {
     let repo = synth_monorepo(args)?;
     let renders = args.apps * args.clusters;
     println!(
-        "\n== fleet: kiln compile of the synthetic monorepo ({} apps x {} clusters = {renders} renders + {} roots), written to a fresh directory; best of {} runs",
-        args.apps, args.clusters, args.clusters, args.runs
+        "\n== fleet: kiln compile of the synthetic monorepo ({} apps x {} clusters = {renders} renders + {} roots), written to a fresh directory under {}; {} runs each, alternating",
+        args.apps, args.clusters, args.clusters, args.out_dir.clone().unwrap_or_else(bench_dir).display(), args.runs
     );
     let mut j = serde_json::Map::new();
-    let mut best: BTreeMap<usize, Usage> = BTreeMap::new();
-    // Every run writes a directory of its own, removed only after all runs: removing a
-    // tree of 20,000 files just before the next run makes that run slower on some file
-    // systems (ext4 without a journal skips inodes freed in the last minute when it
-    // allocates new ones), which would measure the benchmark, not kiln.
-    let run_dir =
-        |threads: usize, run: usize| bench_dir().join(format!("fleet-out-{threads}-{run}"));
-    let remove_runs = || {
+    let mut all: BTreeMap<usize, Vec<Usage>> = BTreeMap::new();
+    // Every run writes a directory of its own; all are removed at the very end. Removing
+    // a tree of 20,000 files makes the file creations of the next minutes slower on some
+    // file systems (ext4 without a journal skips inodes freed in the last 1 to 6 minutes
+    // when it allocates new ones, and walks past each of them), which would measure the
+    // benchmark, not kiln. Runs alternate between 1 and 2 threads so that any drift of
+    // the machine touches both alike.
+    let out_root = args.out_dir.clone().unwrap_or_else(bench_dir);
+    std::fs::create_dir_all(&out_root)
+        .map_err(|e| format!("cannot create {}: {e}", out_root.display()))?;
+    let run_dir = |threads: usize, run: usize| out_root.join(format!("fleet-out-{threads}-{run}"));
+    let cache = out_root.join("fleet-cache");
+    let cache_out = |i: usize| out_root.join(format!("fleet-out-cache-{i}"));
+    let remove_all = || {
         for threads in [1usize, 2] {
             for run in 0..args.runs {
                 let _ = std::fs::remove_dir_all(run_dir(threads, run));
             }
         }
+        let _ = std::fs::remove_dir_all(&cache);
+        for i in 0..2 {
+            let _ = std::fs::remove_dir_all(cache_out(i));
+        }
     };
-    remove_runs();
-    for threads in [1usize, 2] {
-        for run in 0..args.runs {
+    // Left over only by an interrupted run.
+    remove_all();
+    for run in 0..args.runs {
+        for threads in [1usize, 2] {
             let out = run_dir(threads, run);
             let u = measure(
                 Command::new(kiln)
@@ -727,16 +743,22 @@ fn bench_fleet(args: &Args, kiln: &Path) -> Result<serde_json::Value, String> {
                     u.code
                 ));
             }
-            let b = best.entry(threads).or_insert(u);
-            if u.wall < b.wall {
-                *b = u;
-            }
+            all.entry(threads).or_default().push(u);
         }
-        let b = best[&threads];
+    }
+    let mut best: BTreeMap<usize, Usage> = BTreeMap::new();
+    for (&threads, runs) in &all {
+        let b = *runs
+            .iter()
+            .min_by_key(|u| u.wall)
+            .expect("at least one run");
+        let median = median_wall(runs);
+        best.insert(threads, b);
         println!(
-            "  {threads} thread{}: wall {:.3} s, CPU {:.3} s, peak RSS {:.0} MB, {:.0} renders/s",
+            "  {threads} thread{}: wall {:.3} s (median {:.3} s), CPU {:.3} s, peak RSS {:.0} MB, {:.0} renders/s",
             if threads == 1 { " " } else { "s" },
             b.wall.as_secs_f64(),
+            median,
             b.cpu.as_secs_f64(),
             b.max_rss_kib as f64 / 1024.0,
             renders as f64 / b.wall.as_secs_f64()
@@ -745,13 +767,14 @@ fn bench_fleet(args: &Args, kiln: &Path) -> Result<serde_json::Value, String> {
             format!("threads_{threads}"),
             serde_json::json!({
                 "wall_s": b.wall.as_secs_f64(),
+                "median_wall_s": median,
                 "cpu_s": b.cpu.as_secs_f64(),
                 "max_rss_mb": b.max_rss_kib as f64 / 1024.0,
+                "runs_wall_s": runs.iter().map(|u| u.wall.as_secs_f64()).collect::<Vec<_>>(),
             }),
         );
     }
     let identical = same_tree(&run_dir(1, 0), &run_dir(2, 0))?;
-    remove_runs();
     let (one, two) = (best[&1], best[&2]);
     let speedup = one.wall.as_secs_f64() / two.wall.as_secs_f64();
     println!(
@@ -771,15 +794,12 @@ fn bench_fleet(args: &Args, kiln: &Path) -> Result<serde_json::Value, String> {
     );
     // The render cache (pre-commit, CI): a cold run that fills it, then a warm run
     // with nothing changed, 2 threads.
-    let cache = bench_dir().join("fleet-cache");
-    let _ = std::fs::remove_dir_all(&cache);
     let mut cached = Vec::new();
     for (i, what) in ["cold (filling the cache)", "warm (nothing changed)"]
         .into_iter()
         .enumerate()
     {
-        let out = bench_dir().join(format!("fleet-out-cache-{i}"));
-        let _ = std::fs::remove_dir_all(&out);
+        let out = cache_out(i);
         let u = measure(
             Command::new(kiln)
                 .arg("compile")
@@ -798,14 +818,25 @@ fn bench_fleet(args: &Args, kiln: &Path) -> Result<serde_json::Value, String> {
         );
         cached.push(serde_json::json!({"what": what, "wall_s": u.wall.as_secs_f64(), "cpu_s": u.cpu.as_secs_f64(), "max_rss_mb": u.max_rss_kib as f64 / 1024.0}));
     }
-    for i in 0..2 {
-        let _ = std::fs::remove_dir_all(bench_dir().join(format!("fleet-out-cache-{i}")));
-    }
+    remove_all();
     j.insert("cache".into(), serde_json::Value::Array(cached));
     j.insert("speedup".into(), serde_json::json!(speedup));
     j.insert("identical".into(), serde_json::json!(identical));
     j.insert("renders".into(), serde_json::json!(renders));
     Ok(serde_json::Value::Object(j))
+}
+
+/// The median wall time of `runs`, in seconds (the mean of the middle two for an even
+/// count).
+fn median_wall(runs: &[Usage]) -> f64 {
+    let mut w: Vec<f64> = runs.iter().map(|u| u.wall.as_secs_f64()).collect();
+    w.sort_by(f64::total_cmp);
+    let n = w.len();
+    if n % 2 == 1 {
+        w[n / 2]
+    } else {
+        (w[n / 2 - 1] + w[n / 2]) / 2.0
+    }
 }
 
 /// Whether two directory trees hold the same files with the same bytes.
