@@ -41,7 +41,7 @@ const USAGE: &str = "usage: kiln_bench [all|render|fleet|startup] [--iterations 
   --iterations N  timed renders per corpus case (default 5)
   --filter S      only corpus cases whose id contains S
   --apps/--clusters  synthetic monorepo size (default 1000 x 10)
-  --runs R        runs per fleet/startup measurement, best kept (default 3)
+  --runs R        runs per fleet measurement (startup: at least 10): best and median (default 3)
   --out-dir DIR   where the fleet runs write their trees (default target/kiln-bench)
   --no-helm       skip Helm's side of the render benchmark
   --corpus DIR    the corpus (default ../shared/corpus)
