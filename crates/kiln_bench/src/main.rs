@@ -692,9 +692,10 @@ fn synth_monorepo(args: &Args) -> Result<PathBuf, String> {
 fn bench_fleet(args: &Args, kiln: &Path) -> Result<serde_json::Value, String> {
     let repo = synth_monorepo(args)?;
     let renders = args.apps * args.clusters;
+    let out_root = args.out_dir.clone().unwrap_or_else(bench_dir);
     println!(
         "\n== fleet: kiln compile of the synthetic monorepo ({} apps x {} clusters = {renders} renders + {} roots), written to a fresh directory under {}; {} runs each, alternating",
-        args.apps, args.clusters, args.clusters, args.out_dir.clone().unwrap_or_else(bench_dir).display(), args.runs
+        args.apps, args.clusters, args.clusters, out_root.display(), args.runs
     );
     let mut j = serde_json::Map::new();
     let mut all: BTreeMap<usize, Vec<Usage>> = BTreeMap::new();
@@ -704,7 +705,6 @@ fn bench_fleet(args: &Args, kiln: &Path) -> Result<serde_json::Value, String> {
     // when it allocates new ones, and walks past each of them), which would measure the
     // benchmark, not kiln. Runs alternate between 1 and 2 threads so that any drift of
     // the machine touches both alike.
-    let out_root = args.out_dir.clone().unwrap_or_else(bench_dir);
     std::fs::create_dir_all(&out_root)
         .map_err(|e| format!("cannot create {}: {e}", out_root.display()))?;
     let run_dir = |threads: usize, run: usize| out_root.join(format!("fleet-out-{threads}-{run}"));
